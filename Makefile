@@ -1,0 +1,34 @@
+# Two commands do all set-up on a fresh machine:
+#   make run   - install, index the shared corpus and corpus/, then answer a sample question
+#   make test  - install (with test extras) and run the whole test suite
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+CORPUS ?= ../shared/corpus
+QUESTION ?= Vem beslutar om statsbidraget till regionen?
+
+.PHONY: setup run test bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	# The CPU build of torch lies on local disk; install it first so nothing pulls a CUDA build.
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e ".[dev]"
+	touch $@
+
+setup: $(VENV)/.installed
+
+run: setup
+	$(BIN)/kulturassistent ingest $(CORPUS) corpus
+	$(BIN)/kulturassistent status
+	$(BIN)/kulturassistent ask "$(QUESTION)"
+
+test: setup
+	$(BIN)/python -m pytest -ra
+
+bench: setup
+	$(BIN)/python -m evals.bench_ingest $(CORPUS)
+
+clean:
+	rm -rf data test-artifacts

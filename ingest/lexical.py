@@ -1,0 +1,233 @@
+"""A persisted, incrementally updated BM25 index in SQLite, keyed by the same chunk ids as Chroma.
+
+Why SQLite: postings survive restarts (no rebuild per query or per process), updates are per
+document, and the ingest manifest lives in the same file so a document is recorded in the
+lexical index and the manifest in one transaction, or in neither.
+
+Transactions. The database runs in WAL mode with Python's implicit transactions switched off
+(`isolation_level=None`); every write happens between an explicit BEGIN IMMEDIATE and COMMIT:
+
+    with index.transaction() as tx:           # BEGIN IMMEDIATE, holds the index lock
+        index.replace_document(doc_id, chunks, tx)
+        manifest.record(entry, tx)            # other tables, same commit
+    # COMMIT on normal exit, ROLLBACK if the block raised
+
+Called without `conn`, `replace_document`/`remove_document` open their own transaction. A
+process killed before COMMIT leaves only an uncommitted WAL tail, which SQLite discards on the
+next open, so readers always see the previous state in full.
+
+Statistics (N, total length) are kept in a one-row `lexical_stats` table updated by deltas in
+the same transaction as the postings, so a query never scans `chunks` to compute avgdl.
+One connection is shared across threads (`check_same_thread=False`) and guarded by an RLock;
+a transaction holds the lock until it ends, so a search never sees half-written postings.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from ingest.analyzer import SwedishAnalyzer
+
+K1 = 1.2
+B = 0.75
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS chunks (
+    chunk_id TEXT PRIMARY KEY,
+    doc_id TEXT NOT NULL,
+    length REAL NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS chunks_by_doc ON chunks(doc_id);
+CREATE TABLE IF NOT EXISTS postings (
+    term TEXT NOT NULL,
+    chunk_id TEXT NOT NULL,
+    tf REAL NOT NULL,
+    PRIMARY KEY (term, chunk_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS postings_by_chunk ON postings(chunk_id);
+CREATE TABLE IF NOT EXISTS lexical_stats (
+    id INTEGER PRIMARY KEY CHECK (id = 0),
+    n_chunks INTEGER NOT NULL,
+    total_length REAL NOT NULL
+);
+INSERT OR IGNORE INTO lexical_stats VALUES (0, 0, 0.0);
+CREATE TABLE IF NOT EXISTS lexical_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+class LexicalIndex:
+    def __init__(self, path: Path, analyzer: SwedishAnalyzer | None = None):
+        self.path = Path(path)
+        self.analyzer = analyzer or SwedishAnalyzer()
+        self._lock = threading.RLock()
+        self.conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        # NORMAL under WAL: a commit may be lost on power failure but never half-applied.
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn.execute("PRAGMA busy_timeout=5000")
+        # Each chunk's postings land all over the (term, chunk_id) B-tree; a larger page cache
+        # (32 MiB instead of 2) keeps ingest from re-reading pages it just wrote.
+        self.conn.execute("PRAGMA cache_size=-32768")
+        try:
+            # Not executescript(): it would COMMIT first; the schema goes in one transaction.
+            with self.transaction() as tx:
+                for statement in filter(str.strip, SCHEMA.split(";")):
+                    tx.execute(statement)
+                self._check_analyzer(tx)
+        except BaseException:
+            self.conn.close()
+            raise
+
+    def _check_analyzer(self, tx: sqlite3.Connection) -> None:
+        """Refuse to mix postings from two analyzers: scores would be meaningless."""
+        row = tx.execute("SELECT value FROM lexical_meta WHERE key = 'analyzer'").fetchone()
+        wanted = self.analyzer.signature
+        if row and row[0] != wanted and self._stats(tx)[0] > 0:
+            raise ValueError(
+                f"{self.path} was built with analyzer '{row[0]}', not '{wanted}'; rebuild the index"
+            )
+        tx.execute("INSERT OR REPLACE INTO lexical_meta VALUES ('analyzer', ?)", (wanted,))
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic unit of writes: commits on normal exit, rolls back on any exception."""
+        with self._lock:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+                self.conn.execute("COMMIT")
+            except BaseException:
+                if self.conn.in_transaction:  # also when COMMIT itself failed
+                    self.conn.execute("ROLLBACK")
+                raise
+
+    @contextmanager
+    def _writing(self, conn: sqlite3.Connection | None) -> Iterator[sqlite3.Connection]:
+        if conn is None:
+            with self.transaction() as tx:
+                yield tx
+            return
+        # Without an open transaction each statement would autocommit and a crash could leave
+        # a document half-replaced; demand the caller's transaction instead.
+        if conn.isolation_level is None and not conn.in_transaction:
+            raise ValueError("pass the connection yielded by index.transaction(), inside its block")
+        with self._lock:
+            yield conn
+
+    def replace_document(self, doc_id: str, chunks: list[tuple[str, str]], conn: sqlite3.Connection | None = None) -> None:
+        """Make `chunks` ((chunk_id, text) pairs) the only chunks of `doc_id`.
+
+        A chunk id already owned by another document raises sqlite3.IntegrityError (and the
+        transaction rolls back): ids are global, silently stealing one would corrupt both docs.
+        """
+        with self._writing(conn) as tx:
+            self._delete(tx, doc_id)
+            added_length = 0.0
+            for chunk_id, text in chunks:
+                counts = self.analyzer.analyze(text)
+                length = float(sum(counts.values()))
+                tx.execute("INSERT INTO chunks VALUES (?, ?, ?)", (chunk_id, doc_id, length))
+                tx.executemany(
+                    "INSERT INTO postings VALUES (?, ?, ?)",
+                    ((term, chunk_id, tf) for term, tf in counts.items()),
+                )
+                added_length += length
+            tx.execute(
+                "UPDATE lexical_stats SET n_chunks = n_chunks + ?, total_length = total_length + ? WHERE id = 0",
+                (len(chunks), added_length),
+            )
+
+    def remove_document(self, doc_id: str, conn: sqlite3.Connection | None = None) -> None:
+        with self._writing(conn) as tx:
+            self._delete(tx, doc_id)
+
+    @staticmethod
+    def _delete(tx: sqlite3.Connection, doc_id: str) -> None:
+        count, length = tx.execute(
+            "SELECT COUNT(*), COALESCE(SUM(length), 0.0) FROM chunks WHERE doc_id = ?", (doc_id,)
+        ).fetchone()
+        if not count:
+            return
+        tx.execute(
+            "DELETE FROM postings WHERE chunk_id IN (SELECT chunk_id FROM chunks WHERE doc_id = ?)", (doc_id,)
+        )
+        tx.execute("DELETE FROM chunks WHERE doc_id = ?", (doc_id,))
+        tx.execute(
+            "UPDATE lexical_stats SET n_chunks = n_chunks - ?, total_length = total_length - ? WHERE id = 0",
+            (count, length),
+        )
+
+    @staticmethod
+    def _stats(conn: sqlite3.Connection) -> tuple[int, float]:
+        n, total = conn.execute("SELECT n_chunks, total_length FROM lexical_stats WHERE id = 0").fetchone()
+        return int(n), float(total)
+
+    def search(self, query: str, top_k: int = 10, allowed_ids: set[str] | None = None) -> list[tuple[str, float]]:
+        """BM25 (k1=1.2, b=0.75, Lucene idf) over chunks holding at least one query term.
+
+        idf and avgdl are corpus-wide even when `allowed_ids` narrows the results, so a
+        metadata filter changes which chunks are returned, not how they are scored.
+        """
+        weights = self.analyzer.analyze(query)
+        if not weights or top_k <= 0 or allowed_ids is not None and not allowed_ids:
+            return []
+        terms = list(weights)
+        with self._lock:
+            n, total = self._stats(self.conn)
+            if n == 0:
+                return []
+            df = dict(self.conn.execute(
+                f"SELECT term, COUNT(*) FROM postings WHERE term IN ({','.join('?' * len(terms))}) GROUP BY term",
+                terms,
+            ).fetchall())
+            if not df:
+                return []
+            # Everything that does not depend on the chunk is folded into one factor per term,
+            # so SQLite reads the postings once and sums in C instead of Python looping over them:
+            # score = sum_t w_t * idf_t * (k1+1) * tf / (tf + k1*(1-b) + k1*b/avgdl * length).
+            factors = [
+                (term, weights[term] * math.log(1.0 + (n - d + 0.5) / (d + 0.5)) * (K1 + 1.0))
+                for term, d in df.items()
+            ]
+            params: list[object] = [x for pair in factors for x in pair]
+            params += [K1 * (1.0 - B), K1 * B * n / total]
+            where = ""
+            if allowed_ids is not None:
+                where = "WHERE p.chunk_id IN (SELECT value FROM json_each(?))"
+                params.append(json.dumps(sorted(allowed_ids)))
+            params.append(top_k)
+            # CROSS JOIN fixes the loop order: query terms -> their postings -> chunk length.
+            rows = self.conn.execute(
+                f"WITH q(term, f) AS (VALUES {','.join(['(?, ?)'] * len(factors))}) "
+                "SELECT p.chunk_id, SUM(q.f * p.tf / (p.tf + ? + ? * c.length)) AS score "
+                "FROM q CROSS JOIN postings p ON p.term = q.term "
+                f"CROSS JOIN chunks c ON c.chunk_id = p.chunk_id {where} "
+                "GROUP BY p.chunk_id ORDER BY score DESC, p.chunk_id LIMIT ?",
+                params,
+            ).fetchall()
+        return [(chunk_id, float(score)) for chunk_id, score in rows]
+
+    def chunk_count(self) -> int:
+        with self._lock:
+            return self._stats(self.conn)[0]
+
+    def doc_ids(self) -> set[str]:
+        with self._lock:
+            return {row[0] for row in self.conn.execute("SELECT DISTINCT doc_id FROM chunks")}
+
+    @staticmethod
+    def delete_files(path: Path) -> None:
+        """Delete an index for a rebuild. The -wal/-shm side files must go too: a WAL left by a
+        killed process would otherwise be replayed into the fresh database file."""
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+    def close(self) -> None:
+        with self._lock:
+            self.conn.close()

@@ -1,0 +1,127 @@
+"""Word documents (.docx) via python-docx: styles become Markdown headings and list items."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import docx
+from docx.document import Document
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+from ingest.loaders.base import LoadedFile, LoadError
+from ingest.loaders.text import read_bytes
+
+# English style names, and the Swedish ones Word writes when a document was made in Swedish Word
+# ('Rubrik' is the Swedish name of the Title style, 'Rubrik 1' of Heading 1).
+_TITLE = re.compile(r"^(?:title|rubrik)$", re.I)
+_HEADING = re.compile(r"^(?:heading|rubrik)\s*(\d)$", re.I)
+_BULLET_STYLE = re.compile(r"^(?:list bullet|punktlista)", re.I)
+_NUMBER_STYLE = re.compile(r"^(?:list number|numrerad lista)", re.I)
+# python-docx's built-in template carries this creation time; it says nothing about the document.
+_TEMPLATE_CREATED = dt.datetime(2013, 12, 23, 23, 15, tzinfo=dt.timezone.utc)
+_OLE_SIGNATURE = b"\xd0\xcf\x11\xe0"
+
+
+def _numbering_format(document: Document, paragraph: Paragraph) -> str | None:
+    """'bullet', 'decimal', ... for a paragraph numbered directly (Word's usual 'List Paragraph')."""
+    ppr = paragraph._p.pPr
+    if ppr is None or ppr.numPr is None or ppr.numPr.numId is None:
+        return None
+    num_id = ppr.numPr.numId.val
+    if num_id == 0:
+        return None  # Word's way of switching inherited numbering off
+    level = ppr.numPr.ilvl.val if ppr.numPr.ilvl is not None else 0
+    try:
+        numbering = document.part.numbering_part.element
+        abstract = numbering.xpath(f'./w:num[@w:numId="{num_id}"]/w:abstractNumId/@w:val')[0]
+        formats = numbering.xpath(
+            f'./w:abstractNum[@w:abstractNumId="{abstract}"]/w:lvl[@w:ilvl="{level}"]/w:numFmt/@w:val'
+        )
+    except (IndexError, KeyError, NotImplementedError):
+        return "bullet"  # numbering we cannot resolve still reads best as a list
+    return formats[0] if formats else "bullet"
+
+
+def _paragraph_line(document: Document, paragraph: Paragraph, counter: int) -> tuple[str, int]:
+    """The Markdown for one paragraph, and the running number for the next numbered item."""
+    text = " ".join(paragraph.text.split())
+    style = paragraph.style.name if paragraph.style is not None else ""
+    if _TITLE.match(style):
+        return f"# {text}", 0
+    if heading := _HEADING.match(style):
+        return f"{'#' * min(max(int(heading.group(1)), 1), 6)} {text}", 0
+    numbering = _numbering_format(document, paragraph)
+    if _NUMBER_STYLE.match(style) or numbering not in (None, "bullet", "none"):
+        return f"{counter + 1}. {text}", counter + 1
+    if _BULLET_STYLE.match(style) or numbering is not None:
+        return f"- {text}", 0
+    return text, 0
+
+
+def _table_rows(table: Table) -> list[str]:
+    rows: list[str] = []
+    for row in table.rows:
+        cells: list[str] = []
+        seen: set[int] = set()
+        for cell in row.cells:
+            # Merged cells come back once per grid column; keep each only once.
+            if id(cell._tc) in seen:
+                continue
+            seen.add(id(cell._tc))
+            cells.append(" ".join(cell.text.split()))
+        if any(cells):
+            rows.append(" | ".join(cells))
+    return rows
+
+
+def _open(path: Path) -> Document:
+    data = read_bytes(path)
+    if not data.strip():
+        raise LoadError(path, "filen är tom")
+    if data.startswith(_OLE_SIGNATURE):
+        raise LoadError(path, "filen är ett äldre Word-dokument (.doc) eller lösenordsskyddad och kan inte läsas")
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise LoadError(path, "filen har ändelsen .docx men är inte ett Word-dokument")
+    try:
+        return docx.Document(io.BytesIO(data))
+    except (KeyError, ValueError) as exc:  # a zip without Word's parts, e.g. a renamed .xlsx
+        raise LoadError(path, "filen har ändelsen .docx men är inte ett Word-dokument") from exc
+    except Exception as exc:
+        raise LoadError(path, "Word-dokumentet är skadat och kan inte läsas") from exc
+
+
+def _declared(document: Document) -> dict[str, object]:
+    declared: dict[str, object] = {}
+    props = document.core_properties
+    if props.title and props.title.strip():
+        declared["title"] = props.title.strip()
+    if props.created and props.created != _TEMPLATE_CREATED:
+        declared["published"] = props.created.date().isoformat()
+    return declared
+
+
+def load_docx(path: Path) -> LoadedFile:
+    document = _open(path)
+    blocks: list[str] = []
+    counter = 0
+    try:
+        for part in document.iter_inner_content():
+            if isinstance(part, Table):
+                blocks.extend(_table_rows(part))
+                counter = 0
+            elif part.text.strip():
+                line, counter = _paragraph_line(document, part, counter)
+                blocks.append(line)
+        declared = _declared(document)
+    except LoadError:
+        raise
+    except Exception as exc:
+        raise LoadError(path, "Word-dokumentet är skadat och kan inte läsas") from exc
+    if not blocks:
+        raise LoadError(path, "filen är tom")
+    return LoadedFile(text="\n\n".join(blocks) + "\n", declared=declared)

@@ -1,0 +1,80 @@
+"""What has been indexed, from which file, with which content hash.
+
+The manifest shares the SQLite file (and transactions) of the lexical index, so a document
+is recorded in both at once or in neither; Chroma is written before that commit and made
+consistent again on the next run (missing ids re-ingest the document, orphans are deleted).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from assistant.schema import DocType
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY,
+    source_path TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    doc_type TEXT NOT NULL,
+    title TEXT NOT NULL,
+    chunk_ids TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS documents_by_path ON documents(source_path);
+CREATE TABLE IF NOT EXISTS index_info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+class ManifestEntry(BaseModel):
+    doc_id: str
+    source_path: str
+    content_hash: str
+    fingerprint: str
+    doc_type: DocType
+    title: str
+    chunk_ids: list[str]
+
+
+class Manifest:
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+        conn.executescript(SCHEMA)
+
+    def entries(self) -> list[ManifestEntry]:
+        rows = self.conn.execute(
+            "SELECT doc_id, source_path, content_hash, fingerprint, doc_type, title, chunk_ids FROM documents"
+        ).fetchall()
+        return [
+            ManifestEntry(
+                doc_id=r[0], source_path=r[1], content_hash=r[2], fingerprint=r[3],
+                doc_type=r[4], title=r[5], chunk_ids=json.loads(r[6]),
+            )
+            for r in rows
+        ]
+
+    def record(self, entry: ManifestEntry, tx: sqlite3.Connection) -> None:
+        tx.execute(
+            "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (entry.doc_id, entry.source_path, entry.content_hash, entry.fingerprint,
+             entry.doc_type.value, entry.title, json.dumps(entry.chunk_ids)),
+        )
+
+    def forget(self, doc_id: str, tx: sqlite3.Connection) -> None:
+        tx.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
+
+    def get_info(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM index_info WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_info(self, key: str, value: str) -> None:
+        with self.conn:
+            self.conn.execute("INSERT OR REPLACE INTO index_info VALUES (?, ?)", (key, value))
+
+
+def is_under(path: str, root: Path) -> bool:
+    return Path(path).is_relative_to(root.resolve())

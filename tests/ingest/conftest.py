@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from assistant.settings import Settings
+from ingest.index import IndexHandle
+from ingest.pipeline import Ingestor
+
+SMALL_SET = [
+    "sfs-2010-2012-forordning",
+    "sfs-2014-1586-andring-2010-2012",
+    "gotland-kfn-2008-12-10-par-121-kulturutredningen",
+    "skane-om-kultursamverkansmodellen",
+    "kulturradet-lattlast-kultursamverkansmodellen",
+]
+
+
+def run_ingest(settings: Settings, embedder, root: Path, **kwargs):
+    index = IndexHandle.open(settings, embedder)
+    try:
+        return Ingestor(settings, embedder, index).run(root, **kwargs)
+    finally:
+        index.close()
+
+
+def store_state(settings: Settings, embedder) -> dict:
+    """Chunk ids as seen by Chroma, the lexical index and the manifest."""
+    index = IndexHandle.open(settings, embedder)
+    try:
+        chroma_ids = index.vectors.collection.get(include=[])["ids"]
+        manifest = index.manifest.entries()
+        return {
+            "chroma_ids": chroma_ids,
+            "lexical_count": index.lexical.chunk_count(),
+            "manifest_ids": [cid for e in manifest for cid in e.chunk_ids],
+            "docs": {e.doc_id: e for e in manifest},
+        }
+    finally:
+        index.close()
+
+
+def assert_consistent(state: dict) -> None:
+    assert len(state["chroma_ids"]) == len(set(state["chroma_ids"])), "duplicate ids in Chroma"
+    assert sorted(state["chroma_ids"]) == sorted(state["manifest_ids"])
+    assert state["lexical_count"] == len(state["manifest_ids"])
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def chroma_server_url(tmp_path_factory) -> str:
+    """A real `chroma run` server on loopback: the one CI names in CHROMA_TEST_URL, else our own."""
+    if url := os.environ.get("CHROMA_TEST_URL"):
+        return url
+    chroma = shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which("chroma")
+    if not chroma:
+        pytest.fail("the `chroma` command (from the chromadb package) is not installed")
+    port = _free_port()
+    path = tmp_path_factory.mktemp("chroma-server")
+    log = open(path / "server.log", "wb")
+    process = subprocess.Popen(
+        [chroma, "run", "--path", str(path / "db"), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1)
+            break
+        except OSError:
+            if process.poll() is not None:
+                pytest.fail(f"chroma run exited: {(path / 'server.log').read_text()}")
+            time.sleep(0.3)
+    else:
+        process.kill()
+        pytest.fail("chroma run did not answer within 60 s")
+    yield url
+    process.terminate()
+    process.wait(timeout=20)
