@@ -104,11 +104,11 @@ def _print_summary(summary: IngestSummary, store: str) -> None:
     console.print(f"[bold]Index:[/] {store}")
     problems = [f for f in summary.files if f.outcome in (FileOutcome.failed, FileOutcome.skipped)]
     if problems:
-        table = Table("Fil", "Status", "Orsak", title="Filer som inte indexerades")
-        for f in problems:
-            style = "red" if f.outcome == FileOutcome.failed else "yellow"
-            table.add_row(f.path, f"[{style}]{OUTCOME_LABELS[f.outcome]}[/]", f.reason or "")
-        console.print(table)
+        console.print("[bold]Filer som inte indexerades:[/]")
+    for f in problems:
+        style = "red" if f.outcome == FileOutcome.failed else "yellow"
+        # soft_wrap keeps each path on one line, so it can be copied from the terminal.
+        console.print(f"  [{style}]{OUTCOME_LABELS[f.outcome]}[/] {f.path} – {f.reason}", soft_wrap=True, highlight=False)
 
 
 @app.command()

@@ -23,7 +23,7 @@ from ingest.blocks import (
 )
 
 # Bump when chunking changes so that the next ingest re-chunks every document.
-SPLITTER_VERSION = "1"
+SPLITTER_VERSION = "2"
 
 # Only these keys are embedded (before the text, as Onyx does); the rest is for citations.
 EMBEDDED_METADATA_KEYS = ("title", "section")
@@ -146,10 +146,13 @@ def _fit_group(group: list[Block], max_chars: int) -> list[list[Block]]:
 
 
 def pack_section(section: Section, max_chars: int) -> Iterator[list[Block]]:
+    """Fill chunks group by group. A new page also starts a new chunk (between groups only, so
+    a list is never cut from its lead-in) so that a citation can name one page."""
     chunk: list[Block] = []
     for group in section.groups:
         for piece in _fit_group(group, max_chars):
-            if chunk and len(render_blocks(chunk + piece)) > max_chars:
+            too_long = len(render_blocks(chunk + piece)) > max_chars
+            if chunk and (too_long or piece[0].page != chunk[-1].page):
                 yield chunk
                 chunk = []
             chunk = chunk + piece

@@ -110,8 +110,13 @@ def test_chapter_and_lettered_paragraph():
 def test_pages_are_kept_per_chunk():
     md = "<!-- page 1 -->\n# Plan\n\nFörsta sidans text.\n\n<!-- page 2 -->\n## Del två\n\nAndra sidan.\n\n<!-- page 3 -->\nFortsätter på sidan tre.\n"
     _, metas = _split(md, DocType.culture_plan)
-    assert [(m.page_start, m.page_end) for m in metas] == [(1, 1), (2, 3)]
-    assert metas[1].pages == "2–3"
+    assert [(m.page_start, m.page_end) for m in metas] == [(1, 1), (2, 2), (3, 3)]
+
+
+def test_paragraph_cut_by_a_page_break_spans_both_pages():
+    md = "<!-- page 4 -->\n## Mål\n\nPlanen ska följas upp\n- årligen\n<!-- page 5 -->\n- i dialog med kommunerna\n"
+    _, metas = _split(md, DocType.culture_plan)
+    assert [(m.page_start, m.page_end, m.pages) for m in metas] == [(4, 5, "4–5")]
 
 
 def test_embedded_text_has_title_and_section_but_quoted_text_is_clean():
