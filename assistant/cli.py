@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markdown import Markdown
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from assistant.schema import DOC_TYPE_LABELS_SV, DocType, FileOutcome, IngestSummary
+from assistant.schema import DOC_TYPE_LABELS_SV, DocType, FileOutcome, IngestSummary, date_sort_key
 from assistant.settings import get_settings
 
 app = typer.Typer(
@@ -134,6 +136,58 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     console.print(f"[bold]Embeddingmodell:[/] {info.embedder}{dim}")
     console.print(f"[bold]Vektorindex:[/] {info.store}")
     console.print(f"[bold]Lexikalt index:[/] {info.lexical_index}")
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="Frågan, på svenska eller engelska.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Skriv exakt ett JSON-objekt.")] = False,
+    doc_type: Annotated[list[DocType] | None, typer.Option("--type", help="Bara dessa dokumenttyper.")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Bara dokument från detta datum (ÅÅÅÅ[-MM[-DD]]).")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Bara dokument till och med detta datum.")] = None,
+    publisher: Annotated[str | None, typer.Option("--publisher", help="Del av utgivarens namn.")] = None,
+    history: Annotated[list[str] | None, typer.Option("--history", help="Tidigare frågor i samtalet, äldst först.")] = None,
+) -> None:
+    """Ställ en fråga och få ett svar med källhänvisningar."""
+    from assistant.schema import SearchFilters
+    from assistant.service import Assistant
+    from ingest.index import index_status
+
+    settings = get_settings()
+    for value, name in ((since, "--since"), (until, "--until")):
+        if value and date_sort_key(value) is None:
+            _fail(f"{name} ska vara ett datum som ÅÅÅÅ, ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD, inte '{value}'.")
+    if index_status(settings).documents == 0:
+        _fail("Indexet är tomt. Kör först `kulturassistent ingest ../shared/corpus` (eller din egen mapp).")
+    filters = SearchFilters(doc_types=doc_type or [], since=since, until=until, publisher=publisher)
+    assistant = _open_assistant(settings)
+    answer = assistant.ask(question, history=history or [], filters=filters)
+    assistant.close()
+    if as_json:
+        payload = answer.model_dump(mode="json", include={"question", "answer", "abstained", "timings", "suggestions"})
+        payload["citations"] = [
+            c.model_dump(mode="json", include={"n", "doc_id", "title", "section", "page", "published", "source_url", "quote"})
+            for c in answer.citations
+        ]
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    console.print(Markdown(answer.answer))
+    if answer.citations:
+        console.print("\n[bold]Källor[/]")
+    for c in answer.citations:
+        where = ", ".join(p for p in (c.section, f"s. {c.page}" if c.page else "", c.published or "odaterad") if p)
+        console.print(f"[bold][{c.n}][/] {c.title} – {where}\n    {c.source_url}", soft_wrap=True, highlight=False)
+
+
+def _open_assistant(settings):
+    from assistant.service import Assistant
+    from ingest.embedders import EmbedderUnavailable
+    from ingest.store import EmbedderMismatch, StoreUnavailable
+
+    try:
+        return Assistant(settings)
+    except (EmbedderUnavailable, EmbedderMismatch, StoreUnavailable) as exc:
+        _fail(str(exc))
 
 
 def main() -> None:

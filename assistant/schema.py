@@ -110,6 +110,77 @@ class ChunkMeta(DocumentMeta):
         return cls.model_validate(data)
 
 
+class SearchFilters(BaseModel):
+    """Restrict retrieval to some documents. Dates compare at the source's own precision."""
+
+    doc_types: list[DocType] = Field(default_factory=list)
+    publisher: str | None = Field(None, description="Case-insensitive part of the publisher's name.")
+    since: str | None = Field(None, description="YYYY, YYYY-MM or YYYY-MM-DD, inclusive.")
+    until: str | None = Field(None, description="YYYY, YYYY-MM or YYYY-MM-DD, inclusive.")
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.doc_types or self.publisher or self.since or self.until)
+
+    def matches(self, meta: "ChunkMeta") -> bool:
+        if self.doc_types and meta.doc_type not in self.doc_types:
+            return False
+        if self.publisher and self.publisher.casefold() not in meta.publisher.casefold():
+            return False
+        if self.since or self.until:
+            key = meta.published_key
+            if key is None:
+                return False  # an undated document cannot be shown to lie in a date range
+            if self.since and key < (date_sort_key(self.since) or 0):
+                return False
+            if self.until and key > _upper_bound(self.until):
+                return False
+        return True
+
+
+def _upper_bound(until: str) -> int:
+    """'2020' -> 20201299 so that every date within the year counts as 'until 2020'."""
+    key = date_sort_key(until) or 99999999
+    year, month, day = key // 10000, key // 100 % 100, key % 100
+    return year * 10000 + (month or 12) * 100 + (day or 99)
+
+
+class RetrievedChunk(BaseModel):
+    """One search hit with the evidence behind its rank (scores are None where a retriever missed it)."""
+
+    meta: ChunkMeta
+    text: str
+    score: float
+    dense_score: float | None = None
+    lexical_score: float | None = None
+
+
+class Citation(BaseModel):
+    n: int
+    doc_id: str
+    title: str
+    section: str
+    page: str | None
+    published: str | None
+    source_url: str
+    quote: str = Field(description="The exact sentences of the source that the answer relies on.")
+    chunk_id: str
+    passage: str = Field(description="The whole chunk the quote comes from, for a source panel.")
+    doc_type: DocType
+
+
+class Answer(BaseModel):
+    question: str
+    answer: str
+    abstained: bool
+    citations: list[Citation] = Field(default_factory=list)
+    suggestions: list[Citation] = Field(default_factory=list, description="Closest documents when abstaining.")
+    mode: str = "extractive"
+    notice: str | None = Field(None, description="E.g. that the LLM failed and the extractive answer is shown.")
+    timings: dict[str, float] = Field(default_factory=dict)
+    retrieved: list[RetrievedChunk] = Field(default_factory=list, exclude=True)
+
+
 class FileOutcome(str, Enum):
     new = "new"
     updated = "updated"

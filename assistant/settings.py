@@ -45,6 +45,16 @@ class Settings(BaseSettings):
         1200, ge=200, description="Soft upper bound for a chunk's clean text."
     )
 
+    top_k: int = Field(8, ge=1, description="Chunks retrieved per question.")
+    fusion: str = Field("rrf", pattern="^(rrf|weighted)$", description="How dense and lexical ranks are fused.")
+    rrf_k: int = Field(60, ge=1)
+    abstain_min_coverage: float = Field(
+        0.35, ge=0, le=1, description="Below this share of the question's (idf-weighted) terms in the best sentence, abstain."
+    )
+    abstain_min_dense: float = Field(
+        0.80, ge=0, le=1, description="Below this cosine similarity of the best passage, abstain."
+    )
+
     @property
     def chroma_server(self) -> tuple[str, int, bool] | None:
         """(host, port, ssl) when a Chroma server is configured, else None (embedded mode)."""

@@ -213,6 +213,18 @@ class LexicalIndex:
             ).fetchall()
         return [(chunk_id, float(score)) for chunk_id, score in rows]
 
+    def idf(self, terms: list[str]) -> dict[str, float]:
+        """Lucene idf of analysed terms; a term no chunk contains gets the highest idf."""
+        if not terms:
+            return {}
+        with self._lock:
+            n, _ = self._stats(self.conn)
+            df = dict(self.conn.execute(
+                f"SELECT term, COUNT(*) FROM postings WHERE term IN ({','.join('?' * len(terms))}) GROUP BY term",
+                terms,
+            ).fetchall())
+        return {t: math.log(1.0 + (n - df.get(t, 0) + 0.5) / (df.get(t, 0) + 0.5)) for t in terms}
+
     def chunk_count(self) -> int:
         with self._lock:
             return self._stats(self.conn)[0]

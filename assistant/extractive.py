@@ -1,0 +1,167 @@
+"""The default answerer, no LLM: quote the sentences and lists that answer the question,
+each marked with its source, or say plainly that the documents do not support an answer."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from assistant.citations import make_citation, short_reference
+from assistant.conversation import is_english, is_follow_up
+from assistant.schema import Answer, Citation, DocType, RetrievedChunk
+from assistant.units import Unit, split_units
+from ingest.analyzer import SwedishAnalyzer
+
+ABSTAIN_SV = "Jag hittar inget stöd för det i underlagen."
+ABSTAIN_EN = "I can't find support for that in the documents."
+_LIST_QUESTION = re.compile(r"\b(vilka|vilken|vilket|lista|områden|which|what are|list)\b", re.I)
+_TIME_QUESTION = re.compile(r"\b(när|vilket år|vilket datum|tidplan|tidslinje|datum|when|what year)\b", re.I)
+_DEFINITION = re.compile(r"\b(avses|innebär|är en|är ett|means|is a)\b", re.I)
+
+
+@dataclass
+class Candidate:
+    unit: Unit
+    hit: RetrievedChunk
+    rank: int
+    coverage: float
+    score: float
+    terms: frozenset[str]
+
+
+class ExtractiveAnswerer:
+    def __init__(
+        self,
+        analyzer: SwedishAnalyzer,
+        idf: Callable[[list[str]], dict[str, float]],
+        min_coverage: float = 0.35,
+        min_dense: float = 0.80,
+        max_units: int = 4,
+        relative_cutoff: float = 0.6,
+    ):
+        self.analyzer, self.idf = analyzer, idf
+        self.min_coverage, self.min_dense = min_coverage, min_dense
+        self.max_units, self.relative_cutoff = max_units, relative_cutoff
+
+    def query_weights(self, question: str, history: list[str]) -> dict[str, float]:
+        """Question terms weighted by idf; a follow-up borrows the previous turn's terms at half weight."""
+        current = self.analyzer.analyze(question)
+        weights = dict(current)
+        if history and is_follow_up(question, len(current)):
+            for term, w in self.analyzer.analyze(history[-1]).items():
+                weights[term] = weights.get(term, 0.0) + 0.5 * w
+        idf = self.idf(list(weights))
+        return {t: w * idf.get(t, 0.0) for t, w in weights.items() if idf.get(t, 0.0) > 0}
+
+    def candidates(self, question: str, history: list[str], hits: list[RetrievedChunk]) -> list[Candidate]:
+        weights = self.query_weights(question, history)
+        total = sum(weights.values()) or 1.0
+        wants_list = bool(_LIST_QUESTION.search(question))
+        out: list[Candidate] = []
+        for rank, hit in enumerate(hits):
+            context = set(self.analyzer.analyze(f"{hit.meta.title} {hit.meta.section}"))
+            prior = 1.0 / (1.0 + 0.15 * rank)
+            for unit in split_units(hit.text):
+                if not unit.is_list and len(unit.text.split()) < 4:
+                    continue  # signatures, bare dates and headings answer nothing
+                terms = frozenset(self.analyzer.analyze(unit.text))
+                own = sum(w for t, w in weights.items() if t in terms)
+                borrowed = sum(w for t, w in weights.items() if t in context and t not in terms)
+                coverage = (own + 0.5 * borrowed) / total
+                score = coverage * prior + (0.1 if unit.is_list and wants_list else 0.0)
+                out.append(Candidate(unit, hit, rank, coverage, score, terms))
+        return sorted(out, key=lambda c: -c.score)
+
+    def select(self, candidates: list[Candidate]) -> list[Candidate]:
+        best = candidates[0]
+        chosen = [best]
+        for cand in candidates[1:]:
+            if len(chosen) >= self.max_units:
+                break
+            if cand.score < self.relative_cutoff * best.score or cand.coverage < 0.8 * self.min_coverage:
+                continue
+            if any(_similar(cand.terms, c.terms) for c in chosen):
+                continue  # the same sentence from another version of the same page
+            chosen.append(cand)
+        return chosen
+
+    def answer(self, question: str, history: list[str], hits: list[RetrievedChunk]) -> Answer:
+        english = is_english(question)
+        candidates = self.candidates(question, history, hits)
+        top_dense = max((h.dense_score or 0.0 for h in hits), default=0.0)
+        if not candidates or candidates[0].coverage < self.min_coverage or (hits[0].dense_score is not None and top_dense < self.min_dense):
+            return self.abstain(question, hits, english)
+        chosen = self._order(self.select(candidates), question)
+        citations: dict[str, Citation] = {}
+        quotes: dict[str, list[str]] = {}
+        for cand in chosen:
+            cid = cand.hit.meta.chunk_id
+            quotes.setdefault(cid, []).append(cand.unit.text)
+            if cid not in citations:
+                citations[cid] = make_citation(len(citations) + 1, cand.hit, "")
+        citations = {cid: c.model_copy(update={"quote": " ".join(quotes[cid])}) for cid, c in citations.items()}
+        body = self._render(chosen, citations)
+        lead = self._lead(chosen[0], english)
+        return Answer(
+            question=question, answer=f"{lead}\n\n{body}" if lead else body, abstained=False,
+            citations=list(citations.values()), retrieved=hits,
+        )
+
+    def abstain(self, question: str, hits: list[RetrievedChunk], english: bool) -> Answer:
+        suggestions: list[Citation] = []
+        for hit in hits:
+            if hit.meta.doc_id not in {s.doc_id for s in suggestions}:
+                suggestions.append(make_citation(len(suggestions) + 1, hit, ""))
+            if len(suggestions) == 3:
+                break
+        intro = ABSTAIN_EN if english else ABSTAIN_SV
+        if suggestions:
+            closest = "The closest documents are:" if english else "De dokument som ligger närmast frågan är:"
+            lines = "\n".join(f"- {s.title}" + (f" ({s.published})" if s.published else "") for s in suggestions)
+            text = f"{intro} {closest}\n{lines}"
+        else:
+            text = intro
+        return Answer(question=question, answer=text, abstained=True, suggestions=suggestions, retrieved=hits)
+
+    @staticmethod
+    def _order(chosen: list[Candidate], question: str) -> list[Candidate]:
+        if _TIME_QUESTION.search(question):
+            return sorted(chosen, key=lambda c: (c.hit.meta.published_key or 0, c.hit.meta.chunk_index, c.unit.position))
+        # Keep each source's sentences together and in their own order; a definition goes first.
+        first_seen = {c.hit.meta.chunk_id: i for i, c in reversed(list(enumerate(chosen)))}
+        ordered = sorted(chosen, key=lambda c: (first_seen[c.hit.meta.chunk_id], c.unit.position))
+        definitions = [c for c in ordered if _DEFINITION.search(c.unit.text) and not c.unit.is_list]
+        return definitions[:1] + [c for c in ordered if c not in definitions[:1]]
+
+    @staticmethod
+    def _render(chosen: list[Candidate], citations: dict[str, Citation]) -> str:
+        paragraphs: list[str] = []
+        previous_chunk = None
+        for cand in chosen:
+            n = citations[cand.hit.meta.chunk_id].n
+            if cand.unit.is_list:
+                lead, _, items = cand.unit.text.partition("\n")
+                text = f"{lead} [{n}]\n{items}" if lead and not lead.startswith(("-", "1.")) else f"[{n}]\n{cand.unit.text}"
+                paragraphs.append(text)
+                previous_chunk = None
+                continue
+            sentence = f"{cand.unit.text} [{n}]"
+            if previous_chunk == cand.hit.meta.chunk_id and paragraphs:
+                paragraphs[-1] += f" {sentence}"
+            else:
+                paragraphs.append(sentence)
+            previous_chunk = cand.hit.meta.chunk_id
+        return "\n\n".join(paragraphs)
+
+    @staticmethod
+    def _lead(first: Candidate, english: bool) -> str:
+        meta = first.hit.meta
+        if meta.doc_type != DocType.regulation or not meta.paragraph:
+            return ""
+        reference = f"{short_reference(meta.title, meta.doc_type)} {meta.section}"
+        return f"According to {reference}:" if english else f"Enligt {reference}:"
+
+
+def _similar(a: frozenset[str], b: frozenset[str], threshold: float = 0.6) -> bool:
+    return bool(a and b) and len(a & b) / len(a | b) >= threshold

@@ -1,0 +1,165 @@
+"""Hybrid retrieval: dense (Chroma) and lexical (BM25) results fused, as a llama-index retriever."""
+
+from __future__ import annotations
+
+import math
+import threading
+from functools import lru_cache
+from typing import Literal
+
+from llama_index.core.base.base_retriever import BaseRetriever
+from llama_index.core.base.embeddings.base import BaseEmbedding
+from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
+from llama_index.core.vector_stores.types import (
+    FilterCondition,
+    FilterOperator,
+    MetadataFilter,
+    MetadataFilters,
+    VectorStoreQuery,
+)
+
+from assistant.schema import ChunkMeta, RetrievedChunk, SearchFilters, _upper_bound, date_sort_key
+from ingest.index import IndexHandle
+
+RetrievalMode = Literal["hybrid", "dense", "lexical"]
+FusionMethod = Literal["rrf", "weighted"]
+
+
+class Catalog:
+    """Every chunk's metadata and clean text, held in memory and reloaded when the index changes."""
+
+    def __init__(self, index: IndexHandle):
+        self.index = index
+        self._lock = threading.Lock()
+        self._signature: tuple | None = None
+        self.chunks: dict[str, tuple[ChunkMeta, str]] = {}
+
+    def _current_signature(self) -> tuple:
+        # INSERT OR REPLACE gives a re-ingested document a new rowid, so this changes on every write.
+        return self.index.lexical.conn.execute("SELECT COUNT(*), MAX(rowid) FROM documents").fetchone()
+
+    def refresh(self) -> None:
+        with self._lock:
+            signature = self._current_signature()
+            if signature == self._signature:
+                return
+            got = self.index.vectors.collection.get(include=["metadatas", "documents"])
+            self.chunks = {
+                cid: (ChunkMeta.from_store(meta), text)
+                for cid, meta, text in zip(got["ids"], got["metadatas"], got["documents"])
+            }
+            self._signature = signature
+
+    def neighbours(self, meta: ChunkMeta) -> list[str]:
+        ids = [f"{meta.doc_id}::{meta.chunk_index + d:04d}" for d in (-1, 1)]
+        return [cid for cid in ids if cid in self.chunks]
+
+
+def _chroma_filters(filters: SearchFilters) -> MetadataFilters | None:
+    """The filters Chroma can apply natively; the publisher substring is checked afterwards."""
+    conditions: list[MetadataFilter] = []
+    if filters.doc_types:
+        conditions.append(MetadataFilter(key="doc_type", value=[t.value for t in filters.doc_types], operator=FilterOperator.IN))
+    if filters.since:
+        conditions.append(MetadataFilter(key="published_key", value=date_sort_key(filters.since) or 0, operator=FilterOperator.GTE))
+    if filters.until:
+        conditions.append(MetadataFilter(key="published_key", value=_upper_bound(filters.until), operator=FilterOperator.LTE))
+    return MetadataFilters(filters=conditions, condition=FilterCondition.AND) if conditions else None
+
+
+class HybridRetriever(BaseRetriever):
+    def __init__(
+        self,
+        index: IndexHandle,
+        embedder: BaseEmbedding,
+        top_k: int = 8,
+        mode: RetrievalMode = "hybrid",
+        fusion: FusionMethod = "rrf",
+        rrf_k: int = 60,
+        dense_weight: float = 0.5,
+        candidates: int = 30,
+        neighbours: bool = False,
+        filters: SearchFilters | None = None,
+    ):
+        super().__init__()
+        self.index, self.embedder = index, embedder
+        self.top_k, self.mode, self.fusion = top_k, mode, fusion
+        self.rrf_k, self.dense_weight, self.candidates = rrf_k, dense_weight, candidates
+        self.neighbours = neighbours
+        self.filters = filters or SearchFilters()
+        self.catalog = Catalog(index)
+        self._embed_query = lru_cache(maxsize=256)(self._embed_uncached)
+
+    def _embed_uncached(self, query: str) -> tuple[float, ...]:
+        return tuple(self.embedder.get_query_embedding(query))
+
+    def search(self, query: str, filters: SearchFilters | None = None, top_k: int | None = None) -> list[RetrievedChunk]:
+        filters = filters or self.filters
+        top_k = top_k or self.top_k
+        self.catalog.refresh()
+        dense = self._dense(query, filters) if self.mode != "lexical" else {}
+        lexical = self._lexical(query, filters) if self.mode != "dense" else {}
+        fused = self._fuse(dense, lexical)
+        ranked = sorted(fused, key=lambda cid: (-fused[cid], cid))[:top_k]
+        hits = [self._hit(cid, fused[cid], dense, lexical) for cid in ranked if cid in self.catalog.chunks]
+        if self.neighbours:
+            hits = self._with_neighbours(hits, filters)
+        return hits
+
+    def _dense(self, query: str, filters: SearchFilters) -> dict[str, float]:
+        embedding = list(self._embed_query(query))
+        result = self.index.vectors.query(
+            VectorStoreQuery(query_embedding=embedding, similarity_top_k=self.candidates, filters=_chroma_filters(filters))
+        )
+        # ChromaVectorStore reports exp(-distance); with cosine space that gives back 1 - cos.
+        scores = {cid: 1.0 + math.log(max(sim, 1e-12)) for cid, sim in zip(result.ids or [], result.similarities or [])}
+        if filters.publisher:
+            scores = {cid: s for cid, s in scores.items() if cid in self.catalog.chunks and filters.matches(self.catalog.chunks[cid][0])}
+        return scores
+
+    def _lexical(self, query: str, filters: SearchFilters) -> dict[str, float]:
+        allowed = None
+        if not filters.is_empty:
+            allowed = {cid for cid, (meta, _) in self.catalog.chunks.items() if filters.matches(meta)}
+        return dict(self.index.lexical.search(query, top_k=self.candidates, allowed_ids=allowed))
+
+    def _fuse(self, dense: dict[str, float], lexical: dict[str, float]) -> dict[str, float]:
+        if not dense or not lexical:
+            return dense or lexical
+        if self.fusion == "rrf":
+            fused: dict[str, float] = {}
+            for scores in (dense, lexical):
+                for rank, cid in enumerate(sorted(scores, key=lambda c: -scores[c]), start=1):
+                    fused[cid] = fused.get(cid, 0.0) + 1.0 / (self.rrf_k + rank)
+            return fused
+        return {
+            cid: self.dense_weight * _minmax(dense).get(cid, 0.0) + (1 - self.dense_weight) * _minmax(lexical).get(cid, 0.0)
+            for cid in dense.keys() | lexical.keys()
+        }
+
+    def _hit(self, cid: str, score: float, dense: dict[str, float], lexical: dict[str, float]) -> RetrievedChunk:
+        meta, text = self.catalog.chunks[cid]
+        return RetrievedChunk(meta=meta, text=text, score=score, dense_score=dense.get(cid), lexical_score=lexical.get(cid))
+
+    def _with_neighbours(self, hits: list[RetrievedChunk], filters: SearchFilters) -> list[RetrievedChunk]:
+        seen = {h.meta.chunk_id for h in hits}
+        out: list[RetrievedChunk] = []
+        for hit in hits:
+            out.append(hit)
+            for cid in self.catalog.neighbours(hit.meta):
+                if cid not in seen and filters.matches(self.catalog.chunks[cid][0]):
+                    seen.add(cid)
+                    out.append(self._hit(cid, hit.score * 0.5, {}, {}))
+        return out
+
+    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        return [
+            NodeWithScore(node=TextNode(id_=h.meta.chunk_id, text=h.text, metadata=h.meta.to_store()), score=h.score)
+            for h in self.search(query_bundle.query_str)
+        ]
+
+
+def _minmax(scores: dict[str, float]) -> dict[str, float]:
+    low, high = min(scores.values()), max(scores.values())
+    span = (high - low) or 1.0
+    return {cid: (s - low) / span for cid, s in scores.items()}

@@ -1,0 +1,47 @@
+"""Cut a chunk's clean text into answer units: single sentences, and list blocks that keep
+their introducing sentence (so 'the seven areas' come out as one unit, lead-in included)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Abbreviations after which a full stop does not end a Swedish sentence.
+_ABBREVIATIONS = ("bl.a.", "t.ex.", "s.k.", "m.m.", "d.v.s.", "dvs.", "o.s.v.", "osv.", "resp.", "ca.", "jfr.", "kap.", "nr.", "prop.", "bet.", "rskr.", "dir.", "f.d.", "p.g.a.", "fr.o.m.", "t.o.m.", "utg.omr.")
+_BOUNDARY = re.compile(r"(?<=[.!?])\s+(?=[\"”'(A-ZÅÄÖ0-9§])")
+_LIST_LINE = re.compile(r"^(?:-|\d{1,2}\.)\s")
+
+
+@dataclass(frozen=True)
+class Unit:
+    text: str
+    position: int  # order within the chunk
+    is_list: bool = False
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    pieces = _BOUNDARY.split(paragraph.strip())
+    sentences: list[str] = []
+    for piece in pieces:
+        if sentences and (sentences[-1].lower().endswith(_ABBREVIATIONS) or re.search(r"\b\d{1,2}\.$", sentences[-1])):
+            sentences[-1] = f"{sentences[-1]} {piece}"  # '1 januari 2015. Den' vs 'bl.a. Region'
+        else:
+            sentences.append(piece)
+    return [s for s in sentences if s]
+
+
+def split_units(text: str) -> list[Unit]:
+    units: list[Unit] = []
+    for paragraph in text.split("\n\n"):
+        lines = paragraph.split("\n")
+        first_item = next((i for i, line in enumerate(lines) if _LIST_LINE.match(line)), None)
+        prose = " ".join(lines[:first_item] if first_item is not None else lines)
+        sentences = split_sentences(prose) if prose else []
+        if first_item is None:
+            units.extend(Unit(s, len(units) + i) for i, s in enumerate(sentences))
+            continue
+        lead = sentences.pop() if sentences else ""
+        units.extend(Unit(s, len(units) + i) for i, s in enumerate(sentences))
+        block = "\n".join([lead, *lines[first_item:]] if lead else lines[first_item:])
+        units.append(Unit(block, len(units), is_list=True))
+    return units

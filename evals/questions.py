@@ -1,0 +1,78 @@
+"""The gold-question format (evals/questions.jsonl) and its validating loader."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+
+
+class GoldQuestion(BaseModel):
+    """One gold question; `history` holds earlier user turns of a conversation, oldest first."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    category: str
+    question: str
+    history: list[str] = []
+    answerable: bool
+    expected_docs: list[str]
+    expected_facts: list[list[str]]
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _consistent(self) -> GoldQuestion:
+        if not self.question.strip():
+            raise ValueError("question is empty")
+        if self.answerable and not self.expected_docs:
+            raise ValueError("answerable question has no expected_docs")
+        if not self.answerable and (self.expected_docs or self.expected_facts):
+            raise ValueError("unanswerable question must have empty expected_docs and expected_facts")
+        for i, forms in enumerate(self.expected_facts):
+            if not forms or not all(form.strip() for form in forms):
+                raise ValueError(f"fact {i} has no forms (or an empty form)")
+        return self
+
+
+def _describe(error: ValidationError) -> str:
+    parts = []
+    for err in error.errors():
+        where = ".".join(str(p) for p in err["loc"])
+        kind = {"missing": "missing field", "extra_forbidden": "unknown field"}.get(err["type"])
+        if kind:
+            parts.append(f"{kind} '{where}'")
+        else:
+            msg = err["msg"].removeprefix("Value error, ")
+            parts.append(f"{where}: {msg}" if where else msg)
+    return "; ".join(parts)
+
+
+def load_questions(path: str | Path) -> list[GoldQuestion]:
+    """Load and validate a JSONL file of gold questions (blank lines are skipped).
+
+    Raises ValueError naming the file, the 1-based line number and the problem.
+    """
+    path = Path(path)
+    questions: list[GoldQuestion] = []
+    first_line: dict[str, int] = {}
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{path}, line {lineno}"
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{where}: bad JSON: {exc.msg}") from None
+        if not isinstance(data, dict):
+            raise ValueError(f"{where}: expected a JSON object, got {type(data).__name__}")
+        try:
+            question = GoldQuestion.model_validate(data)
+        except ValidationError as exc:
+            raise ValueError(f"{where}: {_describe(exc)}") from None
+        if question.id in first_line:
+            raise ValueError(f"{where}: duplicate id '{question.id}' (first on line {first_line[question.id]})")
+        first_line[question.id] = lineno
+        questions.append(question)
+    return questions
