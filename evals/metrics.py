@@ -1,7 +1,8 @@
 """Evaluation metrics: pure functions over answers, rankings and citations (no I/O).
 
 Ranked lists are lists of document ids, best first. A ranking of chunks may name the
-same document several times; rank-based metrics use each document's first position.
+same document several times: positions (and the cut-off k) always count the entries as
+given, and a repeated document counts only at its first position.
 """
 
 from __future__ import annotations
@@ -40,14 +41,6 @@ def fact_recall(expected_facts: Sequence[Sequence[str]], answer: str) -> float |
 # --- retrieval --------------------------------------------------------------------------
 
 
-def _first_distinct(ranked: Iterable[str], k: int) -> list[str]:
-    """Distinct doc ids in order of first appearance among the top k entries."""
-    seen: dict[str, None] = {}
-    for doc_id in list(ranked)[: max(k, 0)]:
-        seen.setdefault(doc_id, None)
-    return list(seen)
-
-
 def hit_at_k(ranked_doc_ids: Sequence[str], expected: set[str], k: int) -> float:
     """1.0 if any expected doc is among the top k entries, else 0.0."""
     return 1.0 if any(d in expected for d in ranked_doc_ids[: max(k, 0)]) else 0.0
@@ -80,11 +73,11 @@ def ndcg_at_k(ranked: Sequence[str], qrels: Mapping[str, int], k: int = 10) -> f
     ideal_gains = sorted((rel for rel in qrels.values() if rel > 0), reverse=True)[:k]
     if not ideal_gains:
         return None
-    dcg = sum(
-        qrels.get(doc_id, 0) / math.log2(rank + 1)
-        for rank, doc_id in enumerate(_first_distinct(ranked, k), start=1)
-        if qrels.get(doc_id, 0) > 0
-    )
+    dcg, seen = 0.0, set()
+    for rank, doc_id in enumerate(ranked[: max(k, 0)], start=1):
+        if doc_id not in seen and qrels.get(doc_id, 0) > 0:
+            dcg += qrels[doc_id] / math.log2(rank + 1)
+        seen.add(doc_id)
     idcg = sum(gain / math.log2(rank + 1) for rank, gain in enumerate(ideal_gains, start=1))
     return dcg / idcg
 

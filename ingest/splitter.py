@@ -190,21 +190,26 @@ class StructuredSplitter(TransformComponent):
                     page_start=min(pages) if pages else None,
                     page_end=max(pages) if pages else None,
                 )
-                nodes.append(self._node(meta, render_blocks(blocks), document))
+                nodes.append(build_node(meta, render_blocks(blocks), document))
         return nodes
 
-    @staticmethod
-    def _node(meta: ChunkMeta, text: str, document: BaseNode) -> TextNode:
-        metadata = meta.to_store()
-        node = TextNode(
-            id_=meta.chunk_id,
-            text=text,
-            metadata=metadata,
-            excluded_embed_metadata_keys=[k for k in metadata if k not in EMBEDDED_METADATA_KEYS],
-            excluded_llm_metadata_keys=[k for k in metadata if k not in EMBEDDED_METADATA_KEYS],
-            metadata_template="{value}",
-            metadata_separator="\n",
-            text_template="{metadata_str}\n\n{content}",
-        )
+
+
+def build_node(meta: ChunkMeta, text: str, document: BaseNode | None = None) -> TextNode:
+    """A chunk as a llama-index node: clean text, flat metadata, and an embedding text that
+    starts with the document title and section path."""
+    metadata = meta.to_store()
+    hidden = [k for k in metadata if k not in EMBEDDED_METADATA_KEYS]
+    node = TextNode(
+        id_=meta.chunk_id,
+        text=text,
+        metadata=metadata,
+        excluded_embed_metadata_keys=hidden,
+        excluded_llm_metadata_keys=hidden,
+        metadata_template="{value}",
+        metadata_separator="\n",
+        text_template="{metadata_str}\n\n{content}",
+    )
+    if document is not None:
         node.relationships[NodeRelationship.SOURCE] = document.as_related_node_info()
-        return node
+    return node

@@ -14,7 +14,7 @@ from ingest.loaders.text import STRUCTURE_START, as_list_item, read_bytes
 # Running page numbers ('3', 'Sida 3 av 10', '3/10') repeat on every page and carry no content.
 _PAGE_NUMBER = re.compile(r"^(?:sida\s*)?\d{1,4}(?:\s*(?:av|/)\s*\d{1,4})?$", re.I)
 # Producer placeholders that are not a real title.
-_TRIVIAL_TITLE = re.compile(r"^(?:microsoft \w+ - |untitled|namnlös|dokument\d*$|document\d*$)|\.\w{2,4}$", re.I)
+_TRIVIAL_TITLE = re.compile(r"^(?:microsoft \w+ - |untitled|namnlös|dokument\d*$|document\d*$)|\.(?:docx?|odt|rtf|pdf|indd|pptx?|xlsx?)$", re.I)
 # Swedish words that follow a hyphen at a line end when it is a real dash ('barn- och unga').
 _KEEP_HYPHEN_BEFORE = ("och", "eller", "samt", "till", "som")
 
