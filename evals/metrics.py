@@ -28,7 +28,8 @@ def normalise(text: str) -> str:
 def fact_present(fact_forms: Sequence[str], answer: str) -> bool:
     """True if any of the fact's alternative surface forms occurs in the answer."""
     haystack = normalise(answer)
-    return any(normalise(form) and normalise(form) in haystack for form in fact_forms)
+    needles = (normalise(form) for form in fact_forms)
+    return any(needle and needle in haystack for needle in needles)
 
 
 def fact_recall(expected_facts: Sequence[Sequence[str]], answer: str) -> float | None:

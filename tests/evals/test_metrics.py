@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+from evals.beir import load_beir
 from evals.metrics import (
     abstention_accuracy,
     aggregate,
@@ -197,3 +199,34 @@ def test_abstention_rates():
     assert false_abstention_rate(records) == pytest.approx(1 / 4)
     assert abstention_accuracy([{"answerable": True, "abstained": True}]) is None
     assert false_abstention_rate([]) is None
+
+
+# --- BEIR loader (the real benchmark layout) ----------------------------------------------------------
+
+BENCHMARK = Path(__file__).resolve().parents[2].parent / "shared" / "benchmarks" / "swefaq-dev"
+
+
+def test_load_beir_swefaq_dev_and_score_a_perfect_run():
+    if not BENCHMARK.is_dir():
+        pytest.skip(f"benchmark not present at {BENCHMARK}")
+    data = load_beir(BENCHMARK)
+    assert len(data.corpus) == len(data.queries) == len(data.qrels) == 110
+    assert all(len(judged) == 1 for judged in data.qrels.values())
+    perfect = {qid: list(judged) for qid, judged in data.qrels.items()}
+    assert all(ndcg_at_k(perfect[qid], data.qrels[qid]) == 1.0 for qid in data.qrels)
+
+
+def test_load_beir_names_missing_or_broken_file(tmp_path):
+    (tmp_path / "corpus.jsonl").write_text('{"_id": "d1", "title": "", "text": "t"}\n', encoding="utf-8")
+    (tmp_path / "queries.jsonl").write_text('{"_id": "q1", "text": "fråga"}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"qrels/test\.tsv: missing file"):
+        load_beir(tmp_path)
+    (tmp_path / "qrels").mkdir()
+    (tmp_path / "qrels" / "test.tsv").write_text("query-id\tcorpus-id\tscore\nq1\td1\tx\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"test\.tsv, line 2: score 'x' is not an integer"):
+        load_beir(tmp_path)
+    (tmp_path / "qrels" / "test.tsv").write_text("query-id\tcorpus-id\tscore\nq1\td1\t2\n", encoding="utf-8")
+    assert load_beir(tmp_path).qrels == {"q1": {"d1": 2}}
+    (tmp_path / "queries.jsonl").write_text('{"_id": "q1"}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"queries\.jsonl, line 1: missing field\(s\) text"):
+        load_beir(tmp_path)
