@@ -23,6 +23,12 @@ app = typer.Typer(
 console = Console()
 errors = Console(stderr=True)
 
+
+def _register_subcommands() -> None:
+    from assistant.cli_eval import app as eval_app
+
+    app.add_typer(eval_app, name="eval")
+
 USAGE_ERROR = 2
 
 OUTCOME_LABELS = {
@@ -188,6 +194,9 @@ def _open_assistant(settings):
         return Assistant(settings)
     except (EmbedderUnavailable, EmbedderMismatch, StoreUnavailable) as exc:
         _fail(str(exc))
+
+
+_register_subcommands()
 
 
 def main() -> None:

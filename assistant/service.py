@@ -6,7 +6,7 @@ import time
 
 from assistant.conversation import contextualize
 from assistant.extractive import ExtractiveAnswerer
-from assistant.retrieval import HybridRetriever
+from assistant.retrieval import HybridRetriever, RetrievalMode
 from assistant.schema import Answer, SearchFilters
 from assistant.settings import Settings
 from ingest.embedders import build_embedder
@@ -14,12 +14,14 @@ from ingest.index import IndexHandle
 
 
 class Assistant:
-    def __init__(self, settings: Settings, index: IndexHandle | None = None, embedder=None):
+    def __init__(
+        self, settings: Settings, index: IndexHandle | None = None, embedder=None, mode: RetrievalMode = "hybrid"
+    ):
         self.settings = settings
         self.embedder = embedder or build_embedder(settings.embed_model, settings.embed_batch_size)
         self.index = index or IndexHandle.open(settings, self.embedder)
         self.retriever = HybridRetriever(
-            self.index, self.embedder, top_k=settings.top_k, fusion=settings.fusion, rrf_k=settings.rrf_k,
+            self.index, self.embedder, top_k=settings.top_k, mode=mode, fusion=settings.fusion, rrf_k=settings.rrf_k,
         )
         self.extractive = ExtractiveAnswerer(
             self.index.lexical.analyzer, self.index.lexical.idf,

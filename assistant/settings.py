@@ -45,7 +45,7 @@ class Settings(BaseSettings):
         1200, ge=200, description="Soft upper bound for a chunk's clean text."
     )
 
-    top_k: int = Field(8, ge=1, description="Chunks retrieved per question.")
+    top_k: int = Field(10, ge=1, description="Chunks retrieved per question.")
     fusion: str = Field("rrf", pattern="^(rrf|weighted)$", description="How dense and lexical ranks are fused.")
     rrf_k: int = Field(60, ge=1)
     abstain_min_coverage: float = Field(

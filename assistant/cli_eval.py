@@ -1,0 +1,107 @@
+"""`kulturassistent eval …`: the evaluation harness on the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from assistant.settings import get_settings
+
+app = typer.Typer(help="Utvärdering: guldfrågor, BEIR-benchmarks och jämförelser.", no_args_is_help=True)
+console = Console()
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_QUESTIONS = REPO / "evals" / "questions.jsonl"
+DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
+DEFAULT_BEIR = REPO.parent / "shared" / "benchmarks" / "swefaq-dev"
+
+
+def _select_split(questions, split: str, path: Path):
+    splits_file = path.parent / "splits.json"
+    if split == "all" or not splits_file.exists():
+        return questions
+    wanted = set(json.loads(splits_file.read_text())[split])
+    return [q for q in questions if q.id in wanted]
+
+
+def run_question_eval(file: Path, split: str, compare: bool, corpus: Path) -> dict[str, dict]:
+    from evals.configs import compare_configs, default_config
+    from evals.harness import evaluate_config
+    from evals.questions import load_questions
+
+    settings = get_settings()
+    questions = _select_split(load_questions(file), split, file)
+    configs = compare_configs(settings.embed_model) if compare else [default_config(settings.embed_model)]
+    return {c.name: evaluate_config(settings, corpus, c, questions) for c in configs}
+
+
+def run_beir_eval(directory: Path, compare: bool) -> dict[str, dict]:
+    from evals.beir import load_beir
+    from evals.beir_eval import evaluate_beir
+    from evals.configs import compare_configs, default_config
+
+    settings = get_settings()
+    configs = compare_configs(settings.embed_model) if compare else [default_config(settings.embed_model)]
+    return evaluate_beir(load_beir(directory), settings, configs)
+
+
+@app.command()
+def questions(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Frågefil (JSONL).")] = DEFAULT_QUESTIONS,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    split: Annotated[str, typer.Option(help="dev, test eller all (enligt splits.json bredvid filen).")] = "dev",
+    compare: Annotated[bool, typer.Option("--compare", help="Jämför med BM25 och rena dense-baslinjer.")] = False,
+    corpus: Annotated[Path, typer.Option(exists=True, file_okay=False)] = DEFAULT_CORPUS,
+) -> None:
+    """Kör guldfrågorna genom assistenten och mät träffar, källor, fakta och avstående."""
+    from evals.report import QUESTION_COLUMNS, markdown_table
+
+    results = run_question_eval(file, split, compare, corpus)
+    if as_json:
+        if compare:
+            print(json.dumps({name: r["aggregate"] for name, r in results.items()}, ensure_ascii=False, indent=2))
+        else:
+            print(json.dumps(next(iter(results.values())), ensure_ascii=False, indent=2))
+        return
+    for name, result in results.items():
+        if not compare:
+            for r in result["per_question"]:
+                mark = "avstod" if r["abstained"] else f"fakta {r.get('fact_recall', 0) or 0:.2f}"
+                console.print(f"{r['id']} [{r['category']}] {mark} källa {r.get('citation_hit', '–')}", highlight=False)
+    console.print(markdown_table({n: r["aggregate"] for n, r in results.items()}, QUESTION_COLUMNS), soft_wrap=True)
+
+
+@app.command()
+def beir(
+    directory: Annotated[Path, typer.Argument(exists=True, file_okay=False, help="BEIR-mapp.")] = DEFAULT_BEIR,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    compare: Annotated[bool, typer.Option("--compare")] = False,
+) -> None:
+    """nDCG@10, MRR@10 och Recall@1/5/10 för retrievern på en BEIR-datamängd."""
+    from evals.report import BEIR_COLUMNS, markdown_table
+
+    results = run_beir_eval(directory, compare)
+    if as_json:
+        print(json.dumps(results if compare else next(iter(results.values())), ensure_ascii=False, indent=2))
+        return
+    console.print(markdown_table(results, BEIR_COLUMNS + ["index_seconds"]), soft_wrap=True)
+
+
+@app.command()
+def report(
+    out_dir: Annotated[Path, typer.Option(file_okay=False)] = REPO / "evals",
+    corpus: Annotated[Path, typer.Option(exists=True, file_okay=False)] = DEFAULT_CORPUS,
+    beir_dir: Annotated[Path, typer.Option(exists=True, file_okay=False)] = DEFAULT_BEIR,
+) -> None:
+    """Skriv om evals/report.md och diagrammet med alla konfigurationer jämförda."""
+    from evals.report import write_report
+
+    question_results = run_question_eval(DEFAULT_QUESTIONS, "dev", True, corpus)
+    beir_results = run_beir_eval(beir_dir, True)
+    path = write_report(
+        {n: r["aggregate"] for n, r in question_results.items()}, beir_results, "dev", beir_dir.name, out_dir
+    )
+    console.print(f"Skrev {path} och {path.with_suffix('.png')}")
