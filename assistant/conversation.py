@@ -34,3 +34,15 @@ def is_english(text: str) -> bool:
         return False
     words = re.findall(r"[A-Za-z]+", text)
     return bool(words) and len(_ENGLISH_WORDS.findall(text)) / len(words) >= 0.2
+
+
+_ENTITY = re.compile(r"\b(\d{4}:\d+|\d{4}|[A-ZÅÄÖ][\wåäöÅÄÖ-]{2,})\b")
+
+
+def question_entities(question: str) -> list[str]:
+    """Names and numbers a question is specifically about: capitalised words after the first
+    word, years and SFS numbers. An answer that never mentions them answers another question."""
+    words = question.split()
+    rest = " ".join(words[1:]) if words else ""
+    first_number = [w for w in words[:1] if re.fullmatch(r"\d{4}(:\d+)?", w)]
+    return first_number + [m.group(1) for m in _ENTITY.finditer(rest)]

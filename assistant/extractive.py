@@ -8,7 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.citations import make_citation, short_reference
-from assistant.conversation import is_english, is_follow_up
+from assistant.conversation import is_english, is_follow_up, question_entities
+from assistant.glossary import swedish_equivalents
 from assistant.schema import Answer, Citation, DocType, RetrievedChunk
 from assistant.units import Unit, split_units
 from ingest.analyzer import SwedishAnalyzer
@@ -18,6 +19,23 @@ ABSTAIN_EN = "I can't find support for that in the documents."
 _LIST_QUESTION = re.compile(r"\b(vilka|vilken|vilket|lista|områden|which|what are|list)\b", re.I)
 _TIME_QUESTION = re.compile(r"\b(när|vilket år|vilket datum|tidplan|tidslinje|datum|when|what year)\b", re.I)
 _DEFINITION = re.compile(r"\b(avses|innebär|är en|är ett|means|is a)\b", re.I)
+
+_MONTHS = "januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december"
+# What kind of answer a question asks for, and what a sentence holding such an answer looks like.
+ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
+    (
+        re.compile(r"\b(när|vilket år|vilket datum|datum|senast|hur länge|when|what year|since when)\b", re.I),
+        re.compile(rf"\b(\d{{1,2}} ({_MONTHS})|({_MONTHS}) \d{{4}}|\d{{4}}-\d{{2}}(-\d{{2}})?|(19|20)\d{{2}})\b", re.I),
+    ),
+    (
+        re.compile(r"\b(hur mycket|hur många|belopp|summa|kronor|miljoner|how much|how many|amount)\b", re.I),
+        re.compile(r"\d[\d ,.]*\s*(kronor|kr|miljoner|miljarder|procent|%|st\b|kommuner|regioner|deltagare)", re.I),
+    ),
+    (
+        re.compile(r"\b(vem|vilka|vilken myndighet|vilket organ|vilken nämnd|who|which agency|which body)\b", re.I),
+        re.compile(r"\b(nämnd\w*|styrelse\w*|myndighet\w*|kulturråd\w*|regering\w*|departement\w*|utredare|fullmäktige|[A-ZÅÄÖ][a-zåäö]+ [A-ZÅÄÖ][a-zåäö]+)\b"),
+    ),
+]
 
 
 @dataclass
@@ -37,8 +55,8 @@ class ExtractiveAnswerer:
         idf: Callable[[list[str]], dict[str, float]],
         min_coverage: float = 0.35,
         min_dense: float = 0.80,
-        max_units: int = 4,
-        relative_cutoff: float = 0.6,
+        max_units: int = 5,
+        relative_cutoff: float = 0.5,
     ):
         self.analyzer, self.idf = analyzer, idf
         self.min_coverage, self.min_dense = min_coverage, min_dense
@@ -47,6 +65,10 @@ class ExtractiveAnswerer:
     def query_weights(self, question: str, history: list[str]) -> dict[str, float]:
         """Question terms weighted by idf; a follow-up borrows the previous turn's terms at half weight."""
         current = self.analyzer.analyze(question)
+        if is_english(question):
+            # English function words are unknown to the Swedish index and would read as missing evidence.
+            entities = " ".join(question_entities(question))
+            current = self.analyzer.analyze(f"{entities} {swedish_equivalents(question)}")
         weights = dict(current)
         if history and is_follow_up(question, len(current)):
             for term, w in self.analyzer.analyze(history[-1]).items():
@@ -58,6 +80,7 @@ class ExtractiveAnswerer:
         weights = self.query_weights(question, history)
         total = sum(weights.values()) or 1.0
         wants_list = bool(_LIST_QUESTION.search(question))
+        answer_shapes = [shape for asks, shape in ANSWER_TYPES if asks.search(question)]
         out: list[Candidate] = []
         for rank, hit in enumerate(hits):
             context = set(self.analyzer.analyze(f"{hit.meta.title} {hit.meta.section}"))
@@ -70,6 +93,8 @@ class ExtractiveAnswerer:
                 borrowed = sum(w for t, w in weights.items() if t in context and t not in terms)
                 coverage = (own + 0.5 * borrowed) / total
                 score = coverage * prior + (0.1 if unit.is_list and wants_list else 0.0)
+                if coverage > 0 and any(shape.search(unit.text) for shape in answer_shapes):
+                    score += 0.15
                 out.append(Candidate(unit, hit, rank, coverage, score, terms))
         return sorted(out, key=lambda c: -c.score)
 
@@ -86,13 +111,40 @@ class ExtractiveAnswerer:
             chosen.append(cand)
         return chosen
 
+    def entity_terms(self, question: str) -> list[set[str]]:
+        """Each name or number the question is about, as the index terms that spell it."""
+        groups = []
+        for entity in question_entities(question):
+            terms = {t for t, w in self.analyzer.analyze(entity).items() if w >= 1.0}
+            if terms:
+                groups.append(terms)
+        return groups
+
+    def _chunk_terms(self, hit: RetrievedChunk) -> set[str]:
+        return set(self.analyzer.analyze(f"{hit.meta.title} {hit.meta.section} {hit.text}"))
+
     def answer(self, question: str, history: list[str], hits: list[RetrievedChunk]) -> Answer:
         english = is_english(question)
         candidates = self.candidates(question, history, hits)
         top_dense = max((h.dense_score or 0.0 for h in hits), default=0.0)
-        if not candidates or candidates[0].coverage < self.min_coverage or (hits[0].dense_score is not None and top_dense < self.min_dense):
+        if not candidates or (hits[0].dense_score is not None and top_dense < self.min_dense):
             return self.abstain(question, hits, english)
-        chosen = self._order(self.select(candidates), question)
+        if not english and candidates[0].coverage < self.min_coverage:
+            return self.abstain(question, hits, english)
+        # Sentences must come from passages that mention what the question is specifically about
+        # (a municipality, a year, an SFS number); otherwise they answer a different question.
+        entities = self.entity_terms(question)
+        if entities:
+            terms_of = {h.meta.chunk_id: self._chunk_terms(h) for h in hits}
+            candidates = [c for c in candidates if any(g & terms_of[c.hit.meta.chunk_id] for g in entities)]
+            if not candidates:
+                return self.abstain(question, hits, english)
+        chosen = self.select(candidates)
+        if entities:
+            covered = set().union(*(terms_of[c.hit.meta.chunk_id] for c in chosen))
+            if not all(g & covered for g in entities):
+                return self.abstain(question, hits, english)
+        chosen = self._order(chosen, question)
         citations: dict[str, Citation] = {}
         quotes: dict[str, list[str]] = {}
         for cand in chosen:

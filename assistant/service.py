@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import time
 
-from assistant.conversation import contextualize
+from assistant.conversation import contextualize, is_english
+from assistant.glossary import swedish_equivalents
 from assistant.extractive import ExtractiveAnswerer
 from assistant.retrieval import HybridRetriever, RetrievalMode
 from assistant.schema import Answer, SearchFilters
@@ -31,8 +32,12 @@ class Assistant:
     def ask(self, question: str, history: list[str] | None = None, filters: SearchFilters | None = None) -> Answer:
         history = history or []
         started = time.perf_counter()
+        if is_english(question):
+            question_for_search = f"{question} {swedish_equivalents(question)}"
+        else:
+            question_for_search = question
         terms = len(self.index.lexical.analyzer.analyze(question))
-        query = contextualize(question, history, terms)
+        query = contextualize(question_for_search, history, terms)
         hits = self.retriever.search(query, filters=filters)
         retrieved = time.perf_counter()
         answer = self.extractive.answer(question, history, hits)

@@ -49,7 +49,7 @@ class Settings(BaseSettings):
     fusion: str = Field("rrf", pattern="^(rrf|weighted)$", description="How dense and lexical ranks are fused.")
     rrf_k: int = Field(60, ge=1)
     abstain_min_coverage: float = Field(
-        0.35, ge=0, le=1, description="Below this share of the question's (idf-weighted) terms in the best sentence, abstain."
+        0.10, ge=0, le=1, description="Below this share of the question's (idf-weighted) terms in the best sentence, abstain."
     )
     abstain_min_dense: float = Field(
         0.80, ge=0, le=1, description="Below this cosine similarity of the best passage, abstain."

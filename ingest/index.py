@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 
 from llama_index.core.base.embeddings.base import BaseEmbedding
-from llama_index.core.schema import TextNode
+from llama_index.core.schema import MetadataMode, TextNode
 
 from assistant.schema import IndexStatus
 from assistant.settings import Settings
@@ -41,7 +41,9 @@ class IndexHandle:
             if stale:
                 self.vectors.delete_ids(stale)
         with self.lexical.transaction() as tx:
-            self.lexical.replace_document(entry.doc_id, [(n.node_id, n.text) for n in nodes], tx)
+            # BM25 sees what the embedder sees: title and section path before the text.
+            lexical_texts = [(n.node_id, n.get_content(metadata_mode=MetadataMode.EMBED)) for n in nodes]
+            self.lexical.replace_document(entry.doc_id, lexical_texts, tx)
             self.manifest.record(entry, tx)
 
     def remove_document(self, entry: ManifestEntry) -> None:

@@ -23,7 +23,7 @@ from ingest.blocks import (
 )
 
 # Bump when chunking changes so that the next ingest re-chunks every document.
-SPLITTER_VERSION = "2"
+SPLITTER_VERSION = "3"
 
 # Only these keys are embedded (before the text, as Onyx does); the rest is for citations.
 EMBEDDED_METADATA_KEYS = ("title", "section")
