@@ -53,7 +53,7 @@ class ExtractiveAnswerer:
         self,
         analyzer: SwedishAnalyzer,
         idf: Callable[[list[str]], dict[str, float]],
-        min_coverage: float = 0.35,
+        min_coverage: float = 0.10,
         min_dense: float = 0.80,
         max_units: int = 5,
         relative_cutoff: float = 0.5,

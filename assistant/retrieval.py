@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import threading
 from functools import lru_cache
 from typing import Literal
@@ -10,13 +9,6 @@ from typing import Literal
 from llama_index.core.base.base_retriever import BaseRetriever
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
-from llama_index.core.vector_stores.types import (
-    FilterCondition,
-    FilterOperator,
-    MetadataFilter,
-    MetadataFilters,
-    VectorStoreQuery,
-)
 
 from assistant.schema import ChunkMeta, RetrievedChunk, SearchFilters, _upper_bound, date_sort_key
 from ingest.index import IndexHandle
@@ -55,16 +47,18 @@ class Catalog:
         return [cid for cid in ids if cid in self.chunks]
 
 
-def _chroma_filters(filters: SearchFilters) -> MetadataFilters | None:
-    """The filters Chroma can apply natively; the publisher substring is checked afterwards."""
-    conditions: list[MetadataFilter] = []
+def _chroma_where(filters: SearchFilters) -> dict | None:
+    """The filters Chroma applies natively; the publisher substring is checked afterwards."""
+    conditions: list[dict] = []
     if filters.doc_types:
-        conditions.append(MetadataFilter(key="doc_type", value=[t.value for t in filters.doc_types], operator=FilterOperator.IN))
+        conditions.append({"doc_type": {"$in": [t.value for t in filters.doc_types]}})
     if filters.since:
-        conditions.append(MetadataFilter(key="published_key", value=date_sort_key(filters.since) or 0, operator=FilterOperator.GTE))
+        conditions.append({"published_key": {"$gte": date_sort_key(filters.since) or 0}})
     if filters.until:
-        conditions.append(MetadataFilter(key="published_key", value=_upper_bound(filters.until), operator=FilterOperator.LTE))
-    return MetadataFilters(filters=conditions, condition=FilterCondition.AND) if conditions else None
+        conditions.append({"published_key": {"$lte": _upper_bound(filters.until)}})
+    if len(conditions) > 1:
+        return {"$and": conditions}
+    return conditions[0] if conditions else None
 
 
 class HybridRetriever(BaseRetriever):
@@ -79,13 +73,14 @@ class HybridRetriever(BaseRetriever):
         dense_weight: float = 0.5,
         candidates: int = 30,
         neighbours: bool = False,
+        per_doc: int = 0,
         filters: SearchFilters | None = None,
     ):
         super().__init__()
         self.index, self.embedder = index, embedder
         self.top_k, self.mode, self.fusion = top_k, mode, fusion
         self.rrf_k, self.dense_weight, self.candidates = rrf_k, dense_weight, candidates
-        self.neighbours = neighbours
+        self.neighbours, self.per_doc = neighbours, per_doc
         self.filters = filters or SearchFilters()
         self.catalog = Catalog(index)
         self._embed_query = lru_cache(maxsize=256)(self._embed_uncached)
@@ -100,19 +95,33 @@ class HybridRetriever(BaseRetriever):
         dense = self._dense(query, filters) if self.mode != "lexical" else {}
         lexical = self._lexical(query, filters) if self.mode != "dense" else {}
         fused = self._fuse(dense, lexical)
-        ranked = sorted(fused, key=lambda cid: (-fused[cid], cid))[:top_k]
+        ranked = self._diversify(sorted(fused, key=lambda cid: (-fused[cid], cid)))[:top_k]
         hits = [self._hit(cid, fused[cid], dense, lexical) for cid in ranked if cid in self.catalog.chunks]
         if self.neighbours:
             hits = self._with_neighbours(hits, filters)
         return hits
 
+    def _diversify(self, ranked: list[str]) -> list[str]:
+        """At most `per_doc` chunks of one document before every other document had its turn:
+        near-identical versions of one page must not crowd out the other sources."""
+        if not self.per_doc:
+            return ranked
+        head, tail, seen = [], [], {}
+        for cid in ranked:
+            doc = cid.rsplit("::", 1)[0]
+            seen[doc] = seen.get(doc, 0) + 1
+            (head if seen[doc] <= self.per_doc else tail).append(cid)
+        return head + tail
+
     def _dense(self, query: str, filters: SearchFilters) -> dict[str, float]:
         embedding = list(self._embed_query(query))
-        result = self.index.vectors.query(
-            VectorStoreQuery(query_embedding=embedding, similarity_top_k=self.candidates, filters=_chroma_filters(filters))
+        where = _chroma_where(filters)
+        # Ids and distances only: texts and metadata are already in the catalog, and decoding
+        # llama-index's per-node JSON for 30 candidates cost more than the search itself.
+        result = self.index.vectors.collection.query(
+            query_embeddings=[embedding], n_results=self.candidates, include=["distances"], **({"where": where} if where else {})
         )
-        # ChromaVectorStore reports exp(-distance); with cosine space that gives back 1 - cos.
-        scores = {cid: 1.0 + math.log(max(sim, 1e-12)) for cid, sim in zip(result.ids or [], result.similarities or [])}
+        scores = {cid: 1.0 - dist for cid, dist in zip(result["ids"][0], result["distances"][0])}  # cosine space
         if filters.publisher:
             scores = {cid: s for cid, s in scores.items() if cid in self.catalog.chunks and filters.matches(self.catalog.chunks[cid][0])}
         return scores

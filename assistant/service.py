@@ -6,7 +6,8 @@ import time
 
 from assistant.conversation import contextualize, is_english
 from assistant.glossary import swedish_equivalents
-from assistant.extractive import ExtractiveAnswerer
+from assistant.extractive import ANSWER_TYPES, ExtractiveAnswerer
+from assistant.rerank import EvidenceReranker
 from assistant.retrieval import HybridRetriever, RetrievalMode
 from assistant.schema import Answer, SearchFilters
 from assistant.settings import Settings
@@ -24,6 +25,7 @@ class Assistant:
         self.retriever = HybridRetriever(
             self.index, self.embedder, top_k=settings.top_k, mode=mode, fusion=settings.fusion, rrf_k=settings.rrf_k,
         )
+        self.reranker = EvidenceReranker(self.index.lexical.analyzer, self.index.lexical.idf, ANSWER_TYPES)
         self.extractive = ExtractiveAnswerer(
             self.index.lexical.analyzer, self.index.lexical.idf,
             min_coverage=settings.abstain_min_coverage, min_dense=settings.abstain_min_dense,
@@ -38,7 +40,8 @@ class Assistant:
             question_for_search = question
         terms = len(self.index.lexical.analyzer.analyze(question))
         query = contextualize(question_for_search, history, terms)
-        hits = self.retriever.search(query, filters=filters)
+        hits = self.retriever.search(query, filters=filters, top_k=self.settings.top_k * 2)
+        hits = self.reranker.rerank(question, query, hits)[: self.settings.top_k]
         retrieved = time.perf_counter()
         answer = self.extractive.answer(question, history, hits)
         done = time.perf_counter()
