@@ -64,14 +64,14 @@ class ExtractiveAnswerer:
 
     def query_weights(self, question: str, history: list[str]) -> dict[str, float]:
         """Question terms weighted by idf; a follow-up borrows the previous turn's terms at half weight."""
-        current = self.analyzer.analyze(question)
+        current = self.analyzer.analyze_query(question)
         if is_english(question):
             # English function words are unknown to the Swedish index and would read as missing evidence.
             entities = " ".join(question_entities(question))
-            current = self.analyzer.analyze(f"{entities} {swedish_equivalents(question)}")
+            current = self.analyzer.analyze_query(f"{entities} {swedish_equivalents(question)}")
         weights = dict(current)
         if history and is_follow_up(question, len(current)):
-            for term, w in self.analyzer.analyze(history[-1]).items():
+            for term, w in self.analyzer.analyze_query(history[-1]).items():
                 weights[term] = weights.get(term, 0.0) + 0.5 * w
         idf = self.idf(list(weights))
         return {t: w * idf.get(t, 0.0) for t, w in weights.items() if idf.get(t, 0.0) > 0}

@@ -29,7 +29,7 @@ class EvidenceReranker:
     def rerank(self, question: str, query: str, hits: list[RetrievedChunk]) -> list[RetrievedChunk]:
         if not hits:
             return hits
-        weights = self.analyzer.analyze(query)
+        weights = self.analyzer.analyze_query(query)
         idf = self.idf(list(weights))
         weighted = {t: w * idf.get(t, 0.0) for t, w in weights.items()}
         total = sum(weighted.values()) or 1.0

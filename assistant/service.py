@@ -41,7 +41,9 @@ class Assistant:
         terms = len(self.index.lexical.analyzer.analyze(question))
         query = contextualize(question_for_search, history, terms)
         hits = self.retriever.search(query, filters=filters, top_k=self.settings.top_k * 2)
-        hits = self.reranker.rerank(question, query, hits)[: self.settings.top_k]
+        if self.settings.rerank:
+            hits = self.reranker.rerank(question, query, hits)
+        hits = hits[: self.settings.top_k]
         retrieved = time.perf_counter()
         answer = self.extractive.answer(question, history, hits)
         done = time.perf_counter()

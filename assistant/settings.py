@@ -47,13 +47,30 @@ class Settings(BaseSettings):
 
     top_k: int = Field(10, ge=1, description="Chunks retrieved per question.")
     fusion: str = Field("rrf", pattern="^(rrf|weighted)$", description="How dense and lexical ranks are fused.")
-    rrf_k: int = Field(20, ge=1, description="RRF constant; 20 beat 60 and 5 on the dev questions.")
+    rrf_k: int = Field(5, ge=1, description="RRF constant; 5 beat 20 and 60 on the dev questions.")
+    rerank: bool = Field(True, description="Re-order passages by the evidence they hold (names, dates, amounts).")
     abstain_min_coverage: float = Field(
         0.10, ge=0, le=1, description="Below this share of the question's (idf-weighted) terms in the best sentence, abstain."
     )
     abstain_min_dense: float = Field(
         0.80, ge=0, le=1, description="Below this cosine similarity of the best passage, abstain."
     )
+
+    llm_base_url: str | None = Field(
+        None, description="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 (Ollama); unset = no LLM."
+    )
+    llm_model: str = Field("local-model", description="Model name sent to the endpoint.")
+    llm_api_key: str = Field("not-needed", description="Local servers ignore it, but the client requires one.")
+    llm_timeout_s: float = Field(
+        30.0, gt=0, description="Longest silence (connect, or between streamed tokens) before falling back."
+    )
+    answer_mode: str = Field(
+        "extractive", pattern="^(extractive|llm)$", description="Default answerer; `llm` needs llm_base_url."
+    )
+
+    @property
+    def llm_enabled(self) -> bool:
+        return bool(self.llm_base_url)
 
     @property
     def chroma_server(self) -> tuple[str, int, bool] | None:

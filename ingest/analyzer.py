@@ -133,6 +133,17 @@ class SwedishAnalyzer:
                 counts[term] += weight
         return counts
 
+    def analyze_query(self, text: str, expand_compounds: bool = False) -> Counter[str]:
+        """Query-side analysis. By default only whole-word stems: the documents carry the
+        compound fragments, so 'modellen' still meets 'kultursamverkansmodellen', while a
+        compound in the question no longer drags in dozens of junk fragments of its own."""
+        if expand_compounds:
+            return self.analyze(text)
+        counts: Counter[str] = Counter()
+        for token in self.tokens(text):
+            counts[self._expand(token)[0][0]] += 1.0
+        return counts
+
     def terms(self, text: str) -> list[str]:
         """Distinct query terms in first-seen order (weights: use `analyze`)."""
         return list(self.analyze(text))

@@ -168,13 +168,15 @@ class LexicalIndex:
         n, total = conn.execute("SELECT n_chunks, total_length FROM lexical_stats WHERE id = 0").fetchone()
         return int(n), float(total)
 
-    def search(self, query: str, top_k: int = 10, allowed_ids: set[str] | None = None) -> list[tuple[str, float]]:
+    def search(
+        self, query: str, top_k: int = 10, allowed_ids: set[str] | None = None, expand_query: bool = False
+    ) -> list[tuple[str, float]]:
         """BM25 (k1=1.2, b=0.75, Lucene idf) over chunks holding at least one query term.
 
         idf and avgdl are corpus-wide even when `allowed_ids` narrows the results, so a
         metadata filter changes which chunks are returned, not how they are scored.
         """
-        weights = self.analyzer.analyze(query)
+        weights = self.analyzer.analyze_query(query, expand_compounds=expand_query)
         if not weights or top_k <= 0 or allowed_ids is not None and not allowed_ids:
             return []
         terms = list(weights)

