@@ -28,7 +28,7 @@ ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
         re.compile(rf"\b(\d{{1,2}} ({_MONTHS})|({_MONTHS}) \d{{4}}|\d{{4}}-\d{{2}}(-\d{{2}})?|(19|20)\d{{2}})\b", re.I),
     ),
     (
-        re.compile(r"\b(hur mycket|hur många|belopp|summa|kronor|miljoner|how much|how many|amount)\b", re.I),
+        re.compile(r"\b(hur mycket|hur många|hur stor|hur stort|belopp|summa|kronor|miljoner|how much|how many|amount)\b", re.I),
         re.compile(r"\d[\d ,.]*\s*(kronor|kr|miljoner|miljarder|procent|%|st\b|kommuner|regioner|deltagare)", re.I),
     ),
     (
@@ -120,6 +120,9 @@ class ExtractiveAnswerer:
                 groups.append(terms)
         return groups
 
+    def _label_terms(self, hit: RetrievedChunk) -> set[str]:
+        return set(self.analyzer.analyze(f"{hit.meta.title} {hit.meta.section} {hit.meta.published or ''}"))
+
     def _chunk_terms(self, hit: RetrievedChunk) -> set[str]:
         return set(self.analyzer.analyze(f"{hit.meta.title} {hit.meta.section} {hit.text}"))
 
@@ -141,9 +144,14 @@ class ExtractiveAnswerer:
                 return self.abstain(question, hits, english)
         chosen = self.select(candidates)
         if entities:
-            covered = set().union(*(terms_of[c.hit.meta.chunk_id] for c in chosen))
+            # The quoted sentences themselves (with their title and section) must name them.
+            covered = set().union(*(c.terms | self._label_terms(c.hit) for c in chosen))
             if not all(g & covered for g in entities):
                 return self.abstain(question, hits, english)
+        # A question for a date or an amount is answered only by a sentence that holds one.
+        required = [shape for asks, shape in ANSWER_TYPES[:2] if asks.search(question)]
+        if required and not any(shape.search(c.unit.text) for c in chosen for shape in required):
+            return self.abstain(question, hits, english)
         chosen = self._order(chosen, question)
         citations: dict[str, Citation] = {}
         quotes: dict[str, list[str]] = {}

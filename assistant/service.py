@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 import time
+from collections.abc import Iterator
 
 from assistant.conversation import contextualize, is_english
 from assistant.glossary import swedish_equivalents
 from assistant.extractive import ANSWER_TYPES, ExtractiveAnswerer
+from assistant.llm import LLMAnswerer, build_llm
 from assistant.rerank import EvidenceReranker
 from assistant.retrieval import HybridRetriever, RetrievalMode
-from assistant.schema import Answer, SearchFilters
+from assistant.schema import Answer, RetrievedChunk, SearchFilters
 from assistant.settings import Settings
 from ingest.embedders import build_embedder
 from ingest.index import IndexHandle
@@ -30,10 +33,64 @@ class Assistant:
             self.index.lexical.analyzer, self.index.lexical.idf,
             min_coverage=settings.abstain_min_coverage, min_dense=settings.abstain_min_dense,
         )
+        llm = build_llm(settings)
+        # The extractive answerer doubles as the LLM's fallback, so a failing endpoint still answers.
+        self.llm_answerer = LLMAnswerer(llm, self.extractive) if llm is not None else None
 
-    def ask(self, question: str, history: list[str] | None = None, filters: SearchFilters | None = None) -> Answer:
+    def uses_llm(self, mode: str | None = None) -> bool:
+        """LLM mode when asked for (per call, else KA_ANSWER_MODE) and an endpoint is configured."""
+        return (mode or self.settings.answer_mode) == "llm" and self.llm_answerer is not None
+
+    def ask(
+        self, question: str, history: list[str] | None = None, filters: SearchFilters | None = None,
+        mode: str | None = None,
+    ) -> Answer:
+        *_, answer = self.ask_stream(question, history, filters, mode)
+        assert isinstance(answer, Answer)
+        return answer
+
+    def ask_stream(
+        self, question: str, history: list[str] | None = None, filters: SearchFilters | None = None,
+        mode: str | None = None,
+    ) -> Iterator[str | Answer]:
+        """Text deltas (str) as they are produced, then exactly one final Answer.
+
+        The final Answer is authoritative: in LLM mode its text is the validated one (citations
+        renumbered, unknown [n] dropped), and if the endpoint fails mid-stream it is the extractive
+        fallback with a notice, so a UI should replace the streamed text with `answer.answer`.
+        """
         history = history or []
         started = time.perf_counter()
+        hits = self._retrieve(question, history, filters)
+        retrieved = time.perf_counter()
+        timings: dict[str, float] = {}
+        if self.uses_llm(mode):
+            assert self.llm_answerer is not None
+            answer: Answer | None = None
+            last_delta = retrieved
+            for item in self.llm_answerer.stream_answer(question, history, hits):
+                if isinstance(item, Answer):
+                    answer = item
+                else:
+                    last_delta = time.perf_counter()
+                    yield item
+            assert answer is not None
+            timings["llm_ms"] = round((last_delta - retrieved) * 1000, 2)
+            chunks: list[str] = []
+        else:
+            answer = self.extractive.answer(question, history, hits)
+            chunks = _text_chunks(answer.answer)
+        done = time.perf_counter()
+        answer.timings = {
+            "retrieval_ms": round((retrieved - started) * 1000, 2),
+            "answer_ms": round((done - retrieved) * 1000, 2),
+            "total_ms": round((done - started) * 1000, 2),
+            **timings,
+        }
+        yield from chunks
+        yield answer
+
+    def _retrieve(self, question: str, history: list[str], filters: SearchFilters | None) -> list[RetrievedChunk]:
         if is_english(question):
             question_for_search = f"{question} {swedish_equivalents(question)}"
         else:
@@ -43,16 +100,12 @@ class Assistant:
         hits = self.retriever.search(query, filters=filters, top_k=self.settings.top_k * 2)
         if self.settings.rerank:
             hits = self.reranker.rerank(question, query, hits)
-        hits = hits[: self.settings.top_k]
-        retrieved = time.perf_counter()
-        answer = self.extractive.answer(question, history, hits)
-        done = time.perf_counter()
-        answer.timings = {
-            "retrieval_ms": round((retrieved - started) * 1000, 2),
-            "answer_ms": round((done - retrieved) * 1000, 2),
-            "total_ms": round((done - started) * 1000, 2),
-        }
-        return answer
+        return hits[: self.settings.top_k]
 
     def close(self) -> None:
         self.index.close()
+
+
+def _text_chunks(text: str) -> list[str]:
+    """Paragraphs and sentences with their separators, so the pieces concatenate to the text."""
+    return [piece for piece in re.split(r"(?<=\n\n)|(?<=[.!?] )", text) if piece]
