@@ -16,9 +16,12 @@ from ingest.analyzer import SwedishAnalyzer
 
 ABSTAIN_SV = "Jag hittar inget stöd för det i underlagen."
 ABSTAIN_EN = "I can't find support for that in the documents."
+# Separates non-adjacent excerpts of one passage inside a citation's quote.
+QUOTE_SEPARATOR = " … "
 _LIST_QUESTION = re.compile(r"\b(vilka|vilken|vilket|lista|områden|which|what are|list)\b", re.I)
 _TIME_QUESTION = re.compile(r"\b(när|vilket år|vilket datum|tidplan|tidslinje|datum|when|what year)\b", re.I)
 _DEFINITION = re.compile(r"\b(avses|innebär|är en|är ett|means|is a)\b", re.I)
+_DEFINITION_QUESTION = re.compile(r"\b(vad är|vad menas|vad innebär|vad betyder|what is|what does)\b", re.I)
 
 _MONTHS = "januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december"
 # What kind of answer a question asks for, and what a sentence holding such an answer looks like.
@@ -160,7 +163,7 @@ class ExtractiveAnswerer:
             quotes.setdefault(cid, []).append(cand.unit.text)
             if cid not in citations:
                 citations[cid] = make_citation(len(citations) + 1, cand.hit, "")
-        citations = {cid: c.model_copy(update={"quote": " ".join(quotes[cid])}) for cid, c in citations.items()}
+        citations = {cid: c.model_copy(update={"quote": QUOTE_SEPARATOR.join(quotes[cid])}) for cid, c in citations.items()}
         body = self._render(chosen, citations)
         lead = self._lead(chosen[0], english)
         return Answer(
@@ -188,9 +191,12 @@ class ExtractiveAnswerer:
     def _order(chosen: list[Candidate], question: str) -> list[Candidate]:
         if _TIME_QUESTION.search(question):
             return sorted(chosen, key=lambda c: (c.hit.meta.published_key or 0, c.hit.meta.chunk_index, c.unit.position))
-        # Keep each source's sentences together and in their own order; a definition goes first.
+        # Best source first, each source's sentences together and in their own order; for a
+        # "what is" question a definition goes first.
         first_seen = {c.hit.meta.chunk_id: i for i, c in reversed(list(enumerate(chosen)))}
         ordered = sorted(chosen, key=lambda c: (first_seen[c.hit.meta.chunk_id], c.unit.position))
+        if not _DEFINITION_QUESTION.search(question):
+            return ordered
         definitions = [c for c in ordered if _DEFINITION.search(c.unit.text) and not c.unit.is_list]
         return definitions[:1] + [c for c in ordered if c not in definitions[:1]]
 

@@ -86,13 +86,15 @@ def is_abstention(text: str) -> bool:
 
 def failure_reason(error: BaseException, english: bool) -> str:
     """A short, user-facing cause; the exception types come from the openai client under llama-index."""
+    import httpx
     import openai
 
-    if isinstance(error, openai.APITimeoutError):
+    # Mid-stream failures surface as raw httpx errors: openai only translates them per request.
+    if isinstance(error, (openai.APITimeoutError, httpx.TimeoutException)):
         return "timed out" if english else "tidsgränsen överskreds"
     if isinstance(error, openai.APIStatusError):
         return f"HTTP {error.status_code}"
-    if isinstance(error, openai.APIConnectionError):
+    if isinstance(error, (openai.APIConnectionError, httpx.TransportError)):
         return "no connection" if english else "ingen anslutning"
     if isinstance(error, InvalidLLMResponse):
         return "invalid response" if english else "ogiltigt svar"
