@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 CORPUS ?= ../shared/corpus
 QUESTION ?= Vem beslutar om statsbidraget till regionen?
 
-.PHONY: setup run test bench clean
+.PHONY: setup run test bench report clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -29,6 +29,10 @@ test: setup
 
 bench: setup
 	$(BIN)/python -m evals.bench_ingest $(CORPUS)
+	$(BIN)/python -m evals.bench_ask --corpus $(CORPUS)
+
+report: setup
+	$(BIN)/kulturassistent eval report
 
 clean:
 	rm -rf data test-artifacts

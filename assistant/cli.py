@@ -153,10 +153,10 @@ def ask(
     until: Annotated[str | None, typer.Option("--until", help="Bara dokument till och med detta datum.")] = None,
     publisher: Annotated[str | None, typer.Option("--publisher", help="Del av utgivarens namn.")] = None,
     history: Annotated[list[str] | None, typer.Option("--history", help="Tidigare frågor i samtalet, äldst först.")] = None,
+    mode: Annotated[str | None, typer.Option("--mode", help="extractive eller llm (kräver KA_LLM_BASE_URL).")] = None,
 ) -> None:
     """Ställ en fråga och få ett svar med källhänvisningar."""
     from assistant.schema import SearchFilters
-    from assistant.service import Assistant
     from ingest.index import index_status
 
     settings = get_settings()
@@ -167,7 +167,11 @@ def ask(
         _fail("Indexet är tomt. Kör först `kulturassistent ingest ../shared/corpus` (eller din egen mapp).")
     filters = SearchFilters(doc_types=doc_type or [], since=since, until=until, publisher=publisher)
     assistant = _open_assistant(settings)
-    answer = assistant.ask(question, history=history or [], filters=filters)
+    if mode not in (None, "extractive", "llm"):
+        _fail(f"--mode ska vara extractive eller llm, inte '{mode}'.")
+    if mode == "llm" and not settings.llm_enabled:
+        _fail("--mode llm kräver en språkmodell: sätt KA_LLM_BASE_URL (t.ex. http://localhost:11434/v1).")
+    answer = assistant.ask(question, history=history or [], filters=filters, mode=mode)
     assistant.close()
     if as_json:
         payload = answer.model_dump(mode="json", include={"question", "answer", "abstained", "timings", "suggestions"})
@@ -177,6 +181,8 @@ def ask(
         ]
         print(json.dumps(payload, ensure_ascii=False, indent=2))
         return
+    if answer.notice:
+        errors.print(f"[yellow]{answer.notice}[/]")
     console.print(Markdown(answer.answer))
     if answer.citations:
         console.print("\n[bold]Källor[/]")

@@ -1,0 +1,26 @@
+"""CI's quality gate: the dev questions through the real assistant must stay above floors set
+from measured results (see the README) minus a small margin. A regression in chunking,
+retrieval or answering shows up here as a failing number, not a feeling."""
+
+from __future__ import annotations
+
+import json
+
+from evals.harness import run_questions
+from evals.questions import load_questions
+from tests.conftest import REPO
+
+# Measured on the dev split (2026-11-25): hit@5 0.959, citation hit 0.898, fact recall 0.769,
+# abstention accuracy 0.667, false abstention 0.041.
+FLOORS = {"hit@5": 0.92, "citation_hit": 0.85, "fact_recall": 0.72, "abstention_accuracy": 0.6}
+CEILINGS = {"false_abstention_rate": 0.08}
+
+
+def test_dev_questions_stay_above_their_floors(assistant):
+    dev = set(json.loads((REPO / "evals" / "splits.json").read_text())["dev"])
+    questions = [q for q in load_questions(REPO / "evals" / "questions.jsonl") if q.id in dev]
+    aggregate = run_questions(assistant, questions)["aggregate"]
+    print(json.dumps(aggregate, indent=2))
+    below = {k: aggregate[k] for k, floor in FLOORS.items() if aggregate[k] < floor}
+    above = {k: aggregate[k] for k, ceiling in CEILINGS.items() if aggregate[k] > ceiling}
+    assert not below and not above, f"below floor: {below}, above ceiling: {above}"
