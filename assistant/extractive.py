@@ -57,12 +57,11 @@ class ExtractiveAnswerer:
         analyzer: SwedishAnalyzer,
         idf: Callable[[list[str]], dict[str, float]],
         min_coverage: float = 0.10,
-        min_dense: float = 0.80,
         max_units: int = 5,
         relative_cutoff: float = 0.5,
     ):
         self.analyzer, self.idf = analyzer, idf
-        self.min_coverage, self.min_dense = min_coverage, min_dense
+        self.min_coverage = min_coverage
         self.max_units, self.relative_cutoff = max_units, relative_cutoff
 
     def query_weights(self, question: str, history: list[str]) -> dict[str, float]:
@@ -132,8 +131,7 @@ class ExtractiveAnswerer:
     def answer(self, question: str, history: list[str], hits: list[RetrievedChunk]) -> Answer:
         english = is_english(question)
         candidates = self.candidates(question, history, hits)
-        top_dense = max((h.dense_score or 0.0 for h in hits), default=0.0)
-        if not candidates or (hits[0].dense_score is not None and top_dense < self.min_dense):
+        if not candidates:
             return self.abstain(question, hits, english)
         if not english and candidates[0].coverage < self.min_coverage:
             return self.abstain(question, hits, english)

@@ -27,11 +27,12 @@ class Assistant:
         self.index = index or IndexHandle.open(settings, self.embedder)
         self.retriever = HybridRetriever(
             self.index, self.embedder, top_k=settings.top_k, mode=mode, fusion=settings.fusion, rrf_k=settings.rrf_k,
+            dense_weight=settings.dense_weight,
         )
         self.reranker = EvidenceReranker(self.index.lexical.analyzer, self.index.lexical.idf, ANSWER_TYPES)
         self.extractive = ExtractiveAnswerer(
             self.index.lexical.analyzer, self.index.lexical.idf,
-            min_coverage=settings.abstain_min_coverage, min_dense=settings.abstain_min_dense,
+            min_coverage=settings.abstain_min_coverage,
         )
         llm = build_llm(settings)
         # The extractive answerer doubles as the LLM's fallback, so a failing endpoint still answers.

@@ -46,14 +46,15 @@ class Settings(BaseSettings):
     )
 
     top_k: int = Field(10, ge=1, description="Chunks retrieved per question.")
-    fusion: str = Field("rrf", pattern="^(rrf|weighted)$", description="How dense and lexical ranks are fused.")
-    rrf_k: int = Field(5, ge=1, description="RRF constant; 5 beat 20 and 60 on the dev questions.")
+    fusion: str = Field(
+        "weighted", pattern="^(rrf|weighted)$",
+        description="weighted (min-max normalised scores) beat rrf on SweFAQ (0.798 vs 0.763 nDCG@10) at equal dev hit@5.",
+    )
+    rrf_k: int = Field(5, ge=1, description="RRF constant when fusion=rrf; 5 beat 20 and 60 on the dev questions.")
+    dense_weight: float = Field(0.7, ge=0, le=1, description="Share of the dense score in weighted fusion.")
     rerank: bool = Field(True, description="Re-order passages by the evidence they hold (names, dates, amounts).")
     abstain_min_coverage: float = Field(
         0.10, ge=0, le=1, description="Below this share of the question's (idf-weighted) terms in the best sentence, abstain."
-    )
-    abstain_min_dense: float = Field(
-        0.80, ge=0, le=1, description="Below this cosine similarity of the best passage, abstain."
     )
 
     llm_base_url: str | None = Field(

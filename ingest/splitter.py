@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from llama_index.core.schema import BaseNode, Document, NodeRelationship, TextNode, TransformComponent
+from llama_index.core.schema import BaseNode, Document, NodeRelationship, RelatedNodeInfo, TextNode, TransformComponent
 from pydantic import Field
 
 from assistant.schema import ChunkMeta, DocType, DocumentMeta
@@ -210,6 +210,8 @@ def build_node(meta: ChunkMeta, text: str, document: BaseNode | None = None) -> 
         metadata_separator="\n",
         text_template="{metadata_str}\n\n{content}",
     )
-    if document is not None:
-        node.relationships[NodeRelationship.SOURCE] = document.as_related_node_info()
+    # The store files a node under its source document's id (llama-index writes it over our
+    # own `doc_id` key), so there must always be one, and it must be ours.
+    source = document.as_related_node_info() if document is not None else RelatedNodeInfo(node_id=meta.doc_id)
+    node.relationships[NodeRelationship.SOURCE] = source
     return node
