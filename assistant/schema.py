@@ -167,6 +167,7 @@ class Citation(BaseModel):
     chunk_id: str
     passage: str = Field(description="The whole chunk the quote comes from, for a source panel.")
     doc_type: DocType
+    source_path: str = Field("", description="The indexed file, e.g. to open a PDF at the cited page.")
 
 
 class Answer(BaseModel):

@@ -73,6 +73,30 @@ class Settings(BaseSettings):
     def llm_enabled(self) -> bool:
         return bool(self.llm_base_url)
 
+    chat_host: str = Field("127.0.0.1", description="Where `kulturassistent chat` listens.")
+    chat_port: int = Field(8500, ge=1, le=65535)
+    chat_auth: str = Field("password", pattern="^(password|header)$", description="password (users file) or header (SSO proxy).")
+    chat_auth_header: str = Field("X-Forwarded-User", description="Header carrying the user name behind an SSO proxy.")
+    chat_db_url: str | None = Field(
+        None, description="SQLAlchemy URL for chat history, e.g. postgresql+asyncpg://…; default SQLite in the data dir."
+    )
+    auth_secret: str | None = Field(
+        None, validation_alias=AliasChoices("CHAINLIT_AUTH_SECRET", "KA_AUTH_SECRET"),
+        description="Signs login tokens; generated once into the data dir when unset.",
+    )
+
+    @property
+    def users_file(self) -> Path:
+        return self.data_dir / "users.json"
+
+    @property
+    def chat_db_path(self) -> Path:
+        return self.data_dir / "chat.sqlite"
+
+    @property
+    def chat_files_dir(self) -> Path:
+        return self.data_dir / "chat-files"
+
     @property
     def chroma_server(self) -> tuple[str, int, bool] | None:
         """(host, port, ssl) when a Chroma server is configured, else None (embedded mode)."""

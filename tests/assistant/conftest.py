@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from fake_openai import FakeOpenAIServer  # tests/assistant is on sys.path (rootdir-relative imports)
+from tests.assistant.fake_openai import FakeOpenAIServer
 
 
 @pytest.fixture

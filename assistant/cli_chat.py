@@ -1,0 +1,115 @@
+"""`kulturassistent chat`, `user add` and `feedback export`: the chat app's command line."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from assistant.settings import get_settings
+
+CHAT_DIR = Path(__file__).resolve().parent / "chat"
+console = Console()
+errors = Console(stderr=True)
+user_app = typer.Typer(help="Användare för chatten (inloggning med lösenord).", no_args_is_help=True)
+feedback_app = typer.Typer(help="Återkoppling (tumme upp/ned) från chatten.", no_args_is_help=True)
+
+
+def chat(
+    open_browser: Annotated[bool, typer.Option("--open/--no-open", help="Öppna webbläsaren.")] = True,
+    port: Annotated[int | None, typer.Option(help="Port (standard: KA_CHAT_PORT).")] = None,
+) -> None:
+    """Starta chatten (Chainlit) på localhost över det konfigurerade indexet."""
+    from assistant.chat.schema import ensure_schema, sqlite_conninfo
+    from assistant.chat.users import UserStore, auth_secret, ensure_first_user
+    from ingest.index import index_status
+
+    settings = get_settings()
+    if index_status(settings).documents == 0:
+        errors.print("[bold red]Fel:[/] Indexet är tomt. Kör först `kulturassistent ingest ../shared/corpus`.")
+        raise typer.Exit(2)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    asyncio.run(ensure_schema(settings.chat_db_url or sqlite_conninfo(settings.chat_db_path)))
+    if settings.chat_auth == "password":
+        password = ensure_first_user(UserStore(settings.users_file))
+        if password:
+            console.print(
+                f"[bold]Skapade användaren 'admin' med lösenordet[/] {password}\n"
+                "Spara det; fler användare läggs till med `kulturassistent user add NAMN`.",
+                highlight=False,
+            )
+    app_root = prepare_app_root((settings.data_dir / "chat-app").resolve())
+    env = {
+        **os.environ,
+        "CHAINLIT_APP_ROOT": str(app_root),
+        "CHAINLIT_AUTH_SECRET": auth_secret(settings),
+        # The app runs in its own folder; relative paths must keep pointing where the user meant.
+        "KA_DATA_DIR": str(settings.data_dir.resolve()),
+    }
+    command = [
+        sys.executable, "-m", "chainlit", "run", str(CHAT_DIR / "app.py"),
+        "--host", settings.chat_host, "--port", str(port or settings.chat_port),
+    ]
+    if not open_browser:
+        command.append("--headless")
+    console.print(f"Chatten startar på http://{settings.chat_host}:{port or settings.chat_port}")
+    raise typer.Exit(subprocess.call(command, env=env, cwd=app_root))
+
+
+def prepare_app_root(app_root: Path) -> Path:
+    """A per-installation Chainlit root in the data dir: Chainlit writes session files to
+    <root>/.files and deletes that folder on shutdown, so two instances (or a read-only
+    package folder) must never share it. Config, translations and welcome text are copied in."""
+    app_root.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(CHAT_DIR / ".chainlit", app_root / ".chainlit", dirs_exist_ok=True)
+    for readme in CHAT_DIR.glob("chainlit*.md"):
+        shutil.copy2(readme, app_root / readme.name)
+    return app_root
+
+
+@user_app.command("add")
+def add_user(
+    username: Annotated[str, typer.Argument(help="Användarnamn.")],
+    password: Annotated[str | None, typer.Option(help="Lösenord (annars frågas efter det).")] = None,
+) -> None:
+    """Lägg till eller byt lösenord för en användare."""
+    from assistant.chat.users import UserStore
+
+    settings = get_settings()
+    secret = password or getpass.getpass("Lösenord (minst 8 tecken): ")
+    try:
+        UserStore(settings.users_file).add(username, secret)
+    except ValueError as exc:
+        errors.print(f"[bold red]Fel:[/] {exc}")
+        raise typer.Exit(2)
+    console.print(f"Användaren '{username}' är sparad i {settings.users_file}.")
+
+
+@user_app.command("list")
+def list_users() -> None:
+    """Visa användarnamnen (aldrig lösenord)."""
+    from assistant.chat.users import UserStore
+
+    for name in UserStore(get_settings().users_file).names():
+        console.print(name)
+
+
+@feedback_app.command("export")
+def export_feedback(
+    out: Annotated[Path, typer.Option("--out", "-o", help="JSONL-fil i guldfrågornas format.")] = Path("feedback.jsonl"),
+) -> None:
+    """Skriv återkopplingen som JSONL i utvärderingens frågeformat, så att verkliga frågor blir testfall."""
+    from assistant.chat.feedback import export_feedback as export
+    from assistant.chat.schema import sqlite_conninfo
+
+    settings = get_settings()
+    count = asyncio.run(export(settings.chat_db_url or sqlite_conninfo(settings.chat_db_path), out))
+    console.print(f"Skrev {count} frågor med återkoppling till {out}.")
