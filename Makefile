@@ -1,13 +1,13 @@
 # Two commands do all set-up on a fresh machine:
-#   make run   - install, index the shared corpus and corpus/, then answer a sample question
-#   make test  - install (with test extras) and run the whole test suite
+#   make run   - install, index the shared corpus and corpus/, then open the chat UI
+#   make test  - install (with test extras and Chromium) and run the whole test suite
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 CORPUS ?= ../shared/corpus
 QUESTION ?= Vem beslutar om statsbidraget till regionen?
 
-.PHONY: setup run test bench report clean
+.PHONY: setup run ask chromium test bench report clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -22,9 +22,16 @@ setup: $(VENV)/.installed
 run: setup
 	$(BIN)/kulturassistent ingest $(CORPUS) corpus
 	$(BIN)/kulturassistent status
+	$(BIN)/kulturassistent chat
+
+ask: setup
 	$(BIN)/kulturassistent ask "$(QUESTION)"
 
-test: setup
+# The browser tests drive Debian's Chromium (Playwright's own browser download cannot work offline).
+chromium:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+test: setup chromium
 	$(BIN)/python -m pytest -ra
 
 bench: setup
