@@ -10,7 +10,7 @@ from llama_index.core.base.base_retriever import BaseRetriever
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
-from assistant.schema import ChunkMeta, RetrievedChunk, SearchFilters, _upper_bound, date_sort_key
+from assistant.schema import ChunkMeta, RetrievedChunk, SearchFilters, upper_date_key, date_sort_key
 from ingest.index import IndexHandle
 
 RetrievalMode = Literal["hybrid", "dense", "lexical"]
@@ -55,7 +55,7 @@ def _chroma_where(filters: SearchFilters) -> dict | None:
     if filters.since:
         conditions.append({"published_key": {"$gte": date_sort_key(filters.since) or 0}})
     if filters.until:
-        conditions.append({"published_key": {"$lte": _upper_bound(filters.until)}})
+        conditions.append({"published_key": {"$lte": upper_date_key(filters.until)}})
     if len(conditions) > 1:
         return {"$and": conditions}
     return conditions[0] if conditions else None

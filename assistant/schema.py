@@ -133,12 +133,12 @@ class SearchFilters(BaseModel):
                 return False  # an undated document cannot be shown to lie in a date range
             if self.since and key < (date_sort_key(self.since) or 0):
                 return False
-            if self.until and key > _upper_bound(self.until):
+            if self.until and key > upper_date_key(self.until):
                 return False
         return True
 
 
-def _upper_bound(until: str) -> int:
+def upper_date_key(until: str) -> int:
     """'2020' -> 20201299 so that every date within the year counts as 'until 2020'."""
     key = date_sort_key(until) or 99999999
     year, month, day = key // 10000, key // 100 % 100, key % 100

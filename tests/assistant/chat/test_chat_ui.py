@@ -34,10 +34,13 @@ def browser():
         instance.close()
 
 
-def _log_in(browser, url: str, locale: str = "sv-SE"):
+def _log_in(browser, url: str, locale: str = "sv-SE", screenshot: str | None = None):
     context = browser.new_context(locale=locale, viewport={"width": 1400, "height": 900})
     page = context.new_page()
     page.goto(url)
+    page.locator("#email").wait_for(timeout=30_000)
+    if screenshot:
+        page.screenshot(path=str(ARTIFACTS / screenshot))
     page.fill("#email", USER)
     page.fill("#password", PASSWORD)
     page.locator("button[type=submit]").click()
@@ -53,10 +56,11 @@ def _titles_of(doc_ids: list[str], corpus) -> set[str]:
 
 def test_starter_answer_with_openable_citation(chat_server, browser, shared_corpus):
     ARTIFACTS.mkdir(exist_ok=True)
-    context, page = _log_in(browser, chat_server.url)
+    context, page = _log_in(browser, chat_server.url, screenshot="chat-login.png")
     assert page.get_by_text("Logga in").count() == 0  # logged in, Swedish UI
     starter = page.locator("[id^=starter-]", has_text="De sju verksamhetsområdena")
     starter.wait_for(timeout=30_000)
+    page.wait_for_timeout(1000)  # let the starters' fade-in finish before the picture
     page.screenshot(path=str(ARTIFACTS / "chat-first-visit.png"))
     starter.click()
 
