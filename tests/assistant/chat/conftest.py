@@ -26,14 +26,14 @@ def free_port() -> int:
 
 
 class ChatServer:
-    def __init__(self, data_dir: Path, log: Path):
-        self.data_dir, self.log = data_dir, log
+    def __init__(self, data_dir: Path, log: Path, extra_env: dict[str, str] | None = None):
+        self.data_dir, self.log, self.extra_env = data_dir, log, extra_env or {}
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
-        env = {**os.environ, "KA_DATA_DIR": str(self.data_dir), "KA_CHAT_PORT": str(self.port)}
+        env = {**os.environ, "KA_DATA_DIR": str(self.data_dir), "KA_CHAT_PORT": str(self.port), **self.extra_env}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "assistant", "chat", "--no-open"], env=env,
             stdout=open(self.log, "ab"), stderr=subprocess.STDOUT,

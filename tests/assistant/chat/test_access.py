@@ -44,3 +44,26 @@ def test_websocket_refuses_a_connection_without_login(chat_server):
     with urllib.request.urlopen(f"{base}&sid={sid}", timeout=10) as response:
         reply = response.read().decode()
     assert reply.startswith("44"), reply  # a CONNECT_ERROR packet: the server refused the session
+
+
+def test_header_login_behind_an_sso_proxy(full_corpus_index, tmp_path):
+    """KA_CHAT_AUTH=header: the proxy's user header logs in; without it nothing is reachable."""
+    from tests.assistant.chat.conftest import ChatServer
+
+    settings, _, _ = full_corpus_index
+    server = ChatServer(
+        settings.data_dir, tmp_path / "header.log",
+        {"KA_CHAT_AUTH": "header", "KA_CHAT_AUTH_HEADER": "X-Remote-User", "KA_CHAT_DB_URL": f"sqlite+aiosqlite:///{tmp_path / 'chat.sqlite'}"},
+    )
+    server.start()
+    try:
+        assert _status(f"{server.url}/user") == 401
+        anonymous = Session(server.url)
+        assert anonymous.request("POST", "/auth/header")[0] == 401
+        proxied = Session(server.url)
+        status, _ = proxied.request("POST", "/auth/header", b"", {"X-Remote-User": "kommun.anna"})
+        assert status == 200
+        status, body = proxied.request("GET", "/user")
+        assert status == 200 and b"kommun.anna" in body
+    finally:
+        server.stop()
