@@ -189,10 +189,14 @@ class ExtractiveAnswerer:
     def _order(chosen: list[Candidate], question: str) -> list[Candidate]:
         if _TIME_QUESTION.search(question):
             return sorted(chosen, key=lambda c: (c.hit.meta.published_key or 0, c.hit.meta.chunk_index, c.unit.position))
-        # Best source first, each source's sentences together and in their own order; for a
-        # "what is" question a definition goes first.
+        # Best source first, each source's sentences together and in their own order, except
+        # that a list which is the best answer leads its source; for a "what is" question a
+        # definition goes first.
         first_seen = {c.hit.meta.chunk_id: i for i, c in reversed(list(enumerate(chosen)))}
-        ordered = sorted(chosen, key=lambda c: (first_seen[c.hit.meta.chunk_id], c.unit.position))
+        leading_lists = {id(c) for c in chosen if c.unit.is_list and chosen.index(c) == first_seen[c.hit.meta.chunk_id]}
+        ordered = sorted(
+            chosen, key=lambda c: (first_seen[c.hit.meta.chunk_id], id(c) not in leading_lists, c.unit.position)
+        )
         if not _DEFINITION_QUESTION.search(question):
             return ordered
         definitions = [c for c in ordered if _DEFINITION.search(c.unit.text) and not c.unit.is_list]
