@@ -34,7 +34,7 @@ class IndexHandle:
         return cls(settings, vectors, LexicalIndex(settings.lexical_db))
 
     def write_document(self, entry: ManifestEntry, nodes: list[TextNode]) -> None:
-        previous = {e.doc_id: e for e in self.manifest.entries()}.get(entry.doc_id)
+        previous = self.manifest.get(entry.doc_id)
         self.vectors.add(nodes)
         if previous:
             stale = sorted(set(previous.chunk_ids) - set(entry.chunk_ids))

@@ -26,7 +26,6 @@ CREATE TABLE IF NOT EXISTS documents (
     chunk_ids TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS documents_by_path ON documents(source_path);
-CREATE TABLE IF NOT EXISTS index_info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 
@@ -45,17 +44,21 @@ class Manifest:
         self.conn = conn
         conn.executescript(SCHEMA)
 
+    _COLUMNS = "doc_id, source_path, content_hash, fingerprint, doc_type, title, chunk_ids"
+
+    @staticmethod
+    def _entry(row: tuple) -> ManifestEntry:
+        return ManifestEntry(
+            doc_id=row[0], source_path=row[1], content_hash=row[2], fingerprint=row[3],
+            doc_type=row[4], title=row[5], chunk_ids=json.loads(row[6]),
+        )
+
     def entries(self) -> list[ManifestEntry]:
-        rows = self.conn.execute(
-            "SELECT doc_id, source_path, content_hash, fingerprint, doc_type, title, chunk_ids FROM documents"
-        ).fetchall()
-        return [
-            ManifestEntry(
-                doc_id=r[0], source_path=r[1], content_hash=r[2], fingerprint=r[3],
-                doc_type=r[4], title=r[5], chunk_ids=json.loads(r[6]),
-            )
-            for r in rows
-        ]
+        return [self._entry(r) for r in self.conn.execute(f"SELECT {self._COLUMNS} FROM documents").fetchall()]
+
+    def get(self, doc_id: str) -> ManifestEntry | None:
+        row = self.conn.execute(f"SELECT {self._COLUMNS} FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        return self._entry(row) if row else None
 
     def record(self, entry: ManifestEntry, tx: sqlite3.Connection) -> None:
         tx.execute(
@@ -66,14 +69,6 @@ class Manifest:
 
     def forget(self, doc_id: str, tx: sqlite3.Connection) -> None:
         tx.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
-
-    def get_info(self, key: str) -> str | None:
-        row = self.conn.execute("SELECT value FROM index_info WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else None
-
-    def set_info(self, key: str, value: str) -> None:
-        with self.conn:
-            self.conn.execute("INSERT OR REPLACE INTO index_info VALUES (?, ?)", (key, value))
 
 
 def is_under(path: str, root: Path) -> bool:
