@@ -7,9 +7,10 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
+
+from evals.jsonl import read_objects
 
 
 @dataclass(frozen=True)
@@ -31,15 +32,7 @@ def _read_jsonl(path: Path, required: tuple[str, ...]) -> list[dict]:
     if not path.is_file():
         raise ValueError(f"{path}: missing file")
     rows = []
-    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{path}, line {lineno}: bad JSON: {exc.msg}") from None
-        if not isinstance(row, dict):
-            raise ValueError(f"{path}, line {lineno}: expected a JSON object")
+    for lineno, row in read_objects(path):
         missing = [key for key in required if key not in row]
         if missing:
             raise ValueError(f"{path}, line {lineno}: missing field(s) {', '.join(missing)}")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+
+from evals.jsonl import read_objects
 
 
 class GoldQuestion(BaseModel):
@@ -57,16 +58,8 @@ def load_questions(path: str | Path) -> list[GoldQuestion]:
     path = Path(path)
     questions: list[GoldQuestion] = []
     first_line: dict[str, int] = {}
-    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
+    for lineno, data in read_objects(path):
         where = f"{path}, line {lineno}"
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{where}: bad JSON: {exc.msg}") from None
-        if not isinstance(data, dict):
-            raise ValueError(f"{where}: expected a JSON object, got {type(data).__name__}")
         try:
             question = GoldQuestion.model_validate(data)
         except ValidationError as exc:
