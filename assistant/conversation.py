@@ -30,12 +30,14 @@ _ENGLISH_WORDS = re.compile(r"\b(the|what|who|which|how|when|does|do|is|are|can|
 
 def is_english(text: str) -> bool:
     """Good enough to choose the language of our own fixed phrases; quotes stay Swedish."""
-    if re.search(r"[åäöÅÄÖ]", text):
+    # Å, ä and ö mark Swedish, except inside names: "Region Skåne's plan" is English.
+    if re.search(r"(?<![\wåäöÅÄÖ])[a-zåäö]*[åäö]", text):
         return False
     words = re.findall(r"[A-Za-z]+", text)
     return bool(words) and len(_ENGLISH_WORDS.findall(text)) / len(words) >= 0.2
 
 
+_GENERIC_NAME_PART = re.compile(r"\b(Region|Landstinget|Statens)\s+(?=[A-ZÅÄÖ])")
 _ENTITY = re.compile(r"\b(\d{4}:\d+|\d{4}|[A-ZÅÄÖ][\wåäöÅÄÖ-]{2,})\b")
 
 
@@ -45,4 +47,6 @@ def question_entities(question: str) -> list[str]:
     words = question.split()
     rest = " ".join(words[1:]) if words else ""
     first_number = [w for w in words[:1] if re.fullmatch(r"\d{4}(:\d+)?", w)]
+    # "Region" in "Region Skåne" is the generic part of an official name; the name is "Skåne".
+    rest = _GENERIC_NAME_PART.sub("", rest)
     return first_number + [m.group(1) for m in _ENTITY.finditer(rest)]

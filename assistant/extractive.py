@@ -41,6 +41,13 @@ ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
 ]
 
 
+def answers_with(shape: re.Pattern[str], text: str, question: str) -> bool:
+    """`text` holds an answer of this shape that the question does not already state: the
+    sentence repeating "den 24 oktober 2012" back does not say what happened that day."""
+    asked = question.lower()
+    return any(m.group().lower() not in asked for m in shape.finditer(text))
+
+
 @dataclass
 class Candidate:
     unit: Unit
@@ -95,12 +102,12 @@ class ExtractiveAnswerer:
                 borrowed = sum(w for t, w in weights.items() if t in context and t not in terms)
                 coverage = (own + 0.5 * borrowed) / total
                 score = coverage * prior + (0.1 if unit.is_list and wants_list else 0.0)
-                if coverage > 0 and any(shape.search(unit.text) for shape in answer_shapes):
+                if coverage > 0 and any(answers_with(shape, unit.text, question) for shape in answer_shapes):
                     score += 0.15
                 out.append(Candidate(unit, hit, rank, coverage, score, terms))
         return sorted(out, key=lambda c: -c.score)
 
-    def select(self, candidates: list[Candidate]) -> list[Candidate]:
+    def select(self, candidates: list[Candidate], entities: list[set[str]] | None = None) -> list[Candidate]:
         best = candidates[0]
         chosen = [best]
         for cand in candidates[1:]:
@@ -111,7 +118,22 @@ class ExtractiveAnswerer:
             if any(_similar(cand.terms, c.terms) for c in chosen):
                 continue  # the same sentence from another version of the same page
             chosen.append(cand)
+        # "2010 respektive 2023": each thing the question names gets its best sentence, even
+        # when the other one's source scores higher throughout.
+        for group in entities or []:
+            if any(group & self._evidence_terms(c) for c in chosen):
+                continue
+            covering = next((
+                c for c in candidates
+                if c.coverage >= self.min_coverage and group & self._evidence_terms(c)
+                and not any(_similar(c.terms, other.terms) for other in chosen)
+            ), None)
+            if covering:
+                chosen.append(covering)
         return chosen
+
+    def _evidence_terms(self, cand: Candidate) -> set[str]:
+        return cand.terms | self._label_terms(cand.hit)
 
     def entity_terms(self, question: str) -> list[set[str]]:
         """Each name or number the question is about, as the index terms that spell it."""
@@ -143,15 +165,15 @@ class ExtractiveAnswerer:
             candidates = [c for c in candidates if any(g & terms_of[c.hit.meta.chunk_id] for g in entities)]
             if not candidates:
                 return self.abstain(question, hits, english)
-        chosen = self.select(candidates)
+        chosen = self.select(candidates, entities)
         if entities:
             # The quoted sentences themselves (with their title and section) must name them.
-            covered = set().union(*(c.terms | self._label_terms(c.hit) for c in chosen))
+            covered = set().union(*(self._evidence_terms(c) for c in chosen))
             if not all(g & covered for g in entities):
                 return self.abstain(question, hits, english)
         # A question for a date or an amount is answered only by a sentence that holds one.
         required = [shape for asks, shape in ANSWER_TYPES[:2] if asks.search(question)]
-        if required and not any(shape.search(c.unit.text) for c in chosen for shape in required):
+        if required and not any(answers_with(shape, c.unit.text, question) for c in chosen for shape in required):
             return self.abstain(question, hits, english)
         chosen = self._order(chosen, question)
         citations: dict[str, Citation] = {}

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from assistant.conversation import question_entities
+from assistant.extractive import answers_with
 from assistant.schema import RetrievedChunk
 from ingest.analyzer import SwedishAnalyzer
 
@@ -43,7 +44,7 @@ class EvidenceReranker:
             terms = set(self.analyzer.analyze(f"{hit.meta.title} {hit.meta.section} {hit.text}"))
             coverage = sum(w for t, w in weighted.items() if t in terms) / total
             entity_share = sum(1 for g in entities if g & terms) / len(entities) if entities else 0.0
-            has_shape = 1.0 if shapes and any(s.search(hit.text) for s in shapes) else 0.0
+            has_shape = 1.0 if shapes and any(answers_with(s, hit.text, question) for s in shapes) else 0.0
             boost = 1 + self.entity_weight * entity_share + self.shape_weight * has_shape + self.coverage_weight * coverage
             scored.append((boost / (self.rank_k + rank), rank, hit))
         scored.sort(key=lambda item: (-item[0], item[1]))
