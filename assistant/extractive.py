@@ -32,7 +32,7 @@ ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     ),
     (
         re.compile(r"\b(hur mycket|hur många|hur stor|hur stort|belopp|summa|kronor|miljoner|how much|how many|amount)\b", re.I),
-        re.compile(r"\d[\d ,.]*\s*(kronor|kr|miljoner|miljarder|procent|%|st\b|kommuner|regioner|deltagare)", re.I),
+        re.compile(r"\d[\d ,.]*\s*(kronor|kr|miljoner|miljarder|procent|%|st\b|kommuner|regioner|landsting|deltagare)|\b\d+ av \d+\b", re.I),
     ),
     (
         re.compile(r"\b(vem|vilka|vilken myndighet|vilket organ|vilken nämnd|who|which agency|which body)\b", re.I),
@@ -64,12 +64,16 @@ class ExtractiveAnswerer:
         analyzer: SwedishAnalyzer,
         idf: Callable[[list[str]], dict[str, float]],
         min_coverage: float = 0.10,
-        max_units: int = 5,
+        max_units: int = 6,
         relative_cutoff: float = 0.5,
+        rank_decay: float = 0.1,
+        shape_bonus: float = 0.15,
+        list_bonus: float = 0.1,
     ):
         self.analyzer, self.idf = analyzer, idf
         self.min_coverage = min_coverage
         self.max_units, self.relative_cutoff = max_units, relative_cutoff
+        self.rank_decay, self.shape_bonus, self.list_bonus = rank_decay, shape_bonus, list_bonus
 
     def query_weights(self, question: str, history: list[str]) -> dict[str, float]:
         """Question terms weighted by idf; a follow-up borrows the previous turn's terms at half weight."""
@@ -93,7 +97,9 @@ class ExtractiveAnswerer:
         out: list[Candidate] = []
         for rank, hit in enumerate(hits):
             context = set(self.analyzer.analyze(f"{hit.meta.title} {hit.meta.section}"))
-            prior = 1.0 / (1.0 + 0.15 * rank)
+            # A list under a heading the question names ("dagordning") is what it asks for.
+            heading_named = bool(weights.keys() & set(self.analyzer.analyze(hit.meta.section)))
+            prior = 1.0 / (1.0 + self.rank_decay * rank)
             for unit in split_units(hit.text):
                 if not unit.is_list and len(unit.text.split()) < 4:
                     continue  # signatures, bare dates and headings answer nothing
@@ -101,9 +107,9 @@ class ExtractiveAnswerer:
                 own = sum(w for t, w in weights.items() if t in terms)
                 borrowed = sum(w for t, w in weights.items() if t in context and t not in terms)
                 coverage = (own + 0.5 * borrowed) / total
-                score = coverage * prior + (0.1 if unit.is_list and wants_list else 0.0)
+                score = coverage * prior + (self.list_bonus if unit.is_list and (wants_list or heading_named) else 0.0)
                 if coverage > 0 and any(answers_with(shape, unit.text, question) for shape in answer_shapes):
-                    score += 0.15
+                    score += self.shape_bonus
                 out.append(Candidate(unit, hit, rank, coverage, score, terms))
         return sorted(out, key=lambda c: -c.score)
 
