@@ -18,11 +18,12 @@ ABSTAIN_SV = "Jag hittar inget stöd för det i underlagen."
 ABSTAIN_EN = "I can't find support for that in the documents."
 # Separates non-adjacent excerpts of one passage inside a citation's quote.
 QUOTE_SEPARATOR = " … "
-_LIST_QUESTION = re.compile(r"\b(vilka|vilken|vilket|lista|områden|which|what are|list)\b", re.I)
+_LIST_QUESTION = re.compile(r"\b(vilka|lista|områden|which|what are|list)\b", re.I)
 _TIME_QUESTION = re.compile(r"\b(när|vilket år|vilket datum|tidplan|tidslinje|datum|when|what year)\b", re.I)
 _DEFINITION = re.compile(r"\b(avses|innebär|är en|är ett|means|is a)\b", re.I)
 _DEFINITION_QUESTION = re.compile(r"\b(vad är|vad menas|vad innebär|vad betyder|what is|what does)\b", re.I)
 
+_COUNTED = re.compile(r"\bhur många (\w+)", re.I)
 _MONTHS = "januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december"
 # What kind of answer a question asks for, and what a sentence holding such an answer looks like.
 ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
@@ -32,7 +33,7 @@ ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     ),
     (
         re.compile(r"\b(hur mycket|hur många|hur stor|hur stort|belopp|summa|kronor|miljoner|how much|how many|amount)\b", re.I),
-        re.compile(r"\d[\d ,.]*\s*(kronor|kr|miljoner|miljarder|procent|%|st\b|kommuner|regioner|landsting|deltagare)|\b\d+ av \d+\b", re.I),
+        re.compile(r"(\d[\d ,.]*|\b(två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv))\s*(kronor|kr|miljoner|miljarder|procent|%|st\b|kommuner|regioner|landsting|deltagare)|\b\d+ av \d+\b", re.I),
     ),
     (
         re.compile(r"\b(vem|vilka|vilken myndighet|vilket organ|vilken nämnd|who|which agency|which body)\b", re.I),
@@ -150,6 +151,16 @@ class ExtractiveAnswerer:
                 groups.append(terms)
         return groups
 
+    def _holds_answer(self, cand: Candidate, question: str, shapes: list[re.Pattern[str]]) -> bool:
+        """The sentence states a date or amount the question lacks, and a count counts the asked
+        thing ("hur många anställda" is not answered by "22 miljoner")."""
+        if not any(answers_with(shape, cand.unit.text, question) for shape in shapes):
+            return False
+        counted = _COUNTED.search(question)
+        if counted and not is_english(question):
+            return bool(set(self.analyzer.analyze(counted.group(1))) & cand.terms)
+        return True
+
     def _label_terms(self, hit: RetrievedChunk) -> set[str]:
         return set(self.analyzer.analyze(f"{hit.meta.title} {hit.meta.section} {hit.meta.published or ''}"))
 
@@ -179,8 +190,13 @@ class ExtractiveAnswerer:
                 return self.abstain(question, hits, english)
         # A question for a date or an amount is answered only by a sentence that holds one.
         required = [shape for asks, shape in ANSWER_TYPES[:2] if asks.search(question)]
-        if required and not any(answers_with(shape, c.unit.text, question) for c in chosen for shape in required):
-            return self.abstain(question, hits, english)
+        if required:
+            answering = [c for c in chosen if self._holds_answer(c, question, required)]
+            # Their passages must name everything the question is about: another region's budget
+            # is no answer (each of "2011, 2012 och 2013" may come from a different passage).
+            named = set().union(*(self._chunk_terms(c.hit) for c in answering))
+            if not answering or not all(group & named for group in entities):
+                return self.abstain(question, hits, english)
         chosen = self._order(chosen, question)
         citations: dict[str, Citation] = {}
         quotes: dict[str, list[str]] = {}
