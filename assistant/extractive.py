@@ -12,6 +12,7 @@ from assistant.conversation import is_english, is_follow_up, question_entities
 from assistant.glossary import swedish_equivalents
 from assistant.schema import Answer, Citation, DocType, RetrievedChunk
 from assistant.units import Unit, split_units
+from assistant.vocabulary import Vocabulary
 from ingest.analyzer import SwedishAnalyzer
 
 ABSTAIN_SV = "Jag hittar inget stöd för det i underlagen."
@@ -23,6 +24,7 @@ _TIME_QUESTION = re.compile(r"\b(när|vilket år|vilket datum|tidplan|tidslinje|
 _DEFINITION = re.compile(r"\b(avses|innebär|är en|är ett|means|is a)\b", re.I)
 _DEFINITION_QUESTION = re.compile(r"\b(vad är|vad menas|vad innebär|vad betyder|what is|what does)\b", re.I)
 
+_SFS_NUMBER = re.compile(r"\b\d{4}:\d+\b")
 _COUNTED = re.compile(r"\bhur många (\w+)", re.I)
 _MONTHS = "januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december"
 # What kind of answer a question asks for, and what a sentence holding such an answer looks like.
@@ -70,11 +72,13 @@ class ExtractiveAnswerer:
         rank_decay: float = 0.1,
         shape_bonus: float = 0.15,
         list_bonus: float = 0.1,
+        vocabulary: Vocabulary | None = None,
     ):
         self.analyzer, self.idf = analyzer, idf
         self.min_coverage = min_coverage
         self.max_units, self.relative_cutoff = max_units, relative_cutoff
         self.rank_decay, self.shape_bonus, self.list_bonus = rank_decay, shape_bonus, list_bonus
+        self.vocabulary = vocabulary
 
     def query_weights(self, question: str, history: list[str]) -> dict[str, float]:
         """Question terms weighted by idf; a follow-up borrows the previous turn's terms at half weight."""
@@ -174,6 +178,9 @@ class ExtractiveAnswerer:
             return self.abstain(question, hits, english)
         if not english and candidates[0].coverage < self.min_coverage:
             return self.abstain(question, hits, english)
+        unknown = self._unknown_words(question, hits) if not english else []
+        if unknown:
+            return self.abstain(question, hits, english, unknown_words=unknown)
         # Sentences must come from passages that mention what the question is specifically about
         # (a municipality, a year, an SFS number); otherwise they answer a different question.
         entities = self.entity_terms(question)
@@ -213,7 +220,19 @@ class ExtractiveAnswerer:
             citations=list(citations.values()), retrieved=hits,
         )
 
-    def abstain(self, question: str, hits: list[RetrievedChunk], english: bool) -> Answer:
+    def _unknown_words(self, question: str, hits: list[RetrievedChunk]) -> list[str]:
+        if self.vocabulary is None:
+            return []
+        # A question naming a regulation that was found ("förordningen (1996:1598)") is about
+        # that text, whatever words it uses for what the text says.
+        found = set().union(*(self._chunk_terms(h) for h in hits)) if hits else set()
+        if any(ref in found for ref in _SFS_NUMBER.findall(question)):
+            return []
+        return self.vocabulary.unknown_words(question, [f"{h.meta.title} {h.meta.section}" for h in hits])
+
+    def abstain(
+        self, question: str, hits: list[RetrievedChunk], english: bool, unknown_words: list[str] | None = None
+    ) -> Answer:
         suggestions: list[Citation] = []
         for hit in hits:
             if hit.meta.doc_id not in {s.doc_id for s in suggestions}:
@@ -221,6 +240,9 @@ class ExtractiveAnswerer:
             if len(suggestions) == 3:
                 break
         intro = ABSTAIN_EN if english else ABSTAIN_SV
+        if unknown_words:
+            quoted = ", ".join(f"”{w}”" for w in unknown_words)
+            intro += f" Inget av dokumenten använder {'ordet' if len(unknown_words) == 1 else 'orden'} {quoted}."
         if suggestions:
             closest = "The closest documents are:" if english else "De dokument som ligger närmast frågan är:"
             lines = "\n".join(f"- {s.title}" + (f" ({s.published})" if s.published else "") for s in suggestions)

@@ -14,6 +14,7 @@ from assistant.rerank import EvidenceReranker
 from assistant.retrieval import HybridRetriever, RetrievalMode
 from assistant.schema import Answer, RetrievedChunk, SearchFilters
 from assistant.settings import Settings
+from assistant.vocabulary import Vocabulary
 from ingest.embedders import build_embedder
 from ingest.index import IndexHandle
 
@@ -30,9 +31,11 @@ class Assistant:
             dense_weight=settings.dense_weight,
         )
         self.reranker = EvidenceReranker(self.index.lexical.analyzer, self.index.lexical.idf, ANSWER_TYPES)
+        lexical = self.index.lexical
         self.extractive = ExtractiveAnswerer(
-            self.index.lexical.analyzer, self.index.lexical.idf,
+            lexical.analyzer, lexical.idf,
             min_coverage=settings.abstain_min_coverage,
+            vocabulary=Vocabulary(lexical.has_term, lexical.has_term_with_prefix, lexical.analyzer.stem),
         )
         llm = build_llm(settings)
         # The extractive answerer doubles as the LLM's fallback, so a failing endpoint still answers.

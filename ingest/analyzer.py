@@ -76,7 +76,7 @@ class SwedishAnalyzer:
             f"min={self.min_compound_len}/{self.min_part_len}/{self.min_rest_len};stop={len(self.stop_words)}"
         )
 
-    def _stem(self, word: str) -> str:
+    def stem(self, word: str) -> str:
         stemmer = getattr(self._local, "stemmer", None)
         if stemmer is None:
             stemmer = self._local.stemmer = Stemmer.Stemmer("swedish")
@@ -105,7 +105,7 @@ class SwedishAnalyzer:
         """(term, weight) pairs for one token: its stem, plus compound fragments if enabled."""
         if any(ch.isdigit() for ch in token):
             return ((token, 1.0),)
-        full = self._stem(token)
+        full = self.stem(token)
         if not self.decompound or len(token) < self.min_compound_len:
             return ((full, 1.0),)
         parts: set[str] = set()
@@ -119,7 +119,7 @@ class SwedishAnalyzer:
                 # Linking "s" (kultursamverkans|modellen): also emit the bare modifier.
                 if modifier.endswith("s") and len(modifier) - 1 >= self.min_part_len:
                     parts.add(modifier[:-1])
-        stems = {self._stem(p) for p in parts} - {full}
+        stems = {self.stem(p) for p in parts} - {full}
         # A fragment stem that is a stop word ("föror" -> "för") or under 4 letters ("lanen" ->
         # "lan") is nearly always a mid-morpheme cut and would only add noise matches.
         stems = {s for s in stems if len(s) >= 4 and s not in self.stop_words}

@@ -227,6 +227,20 @@ class LexicalIndex:
             ).fetchall())
         return {t: math.log(1.0 + (n - df.get(t, 0) + 0.5) / (df.get(t, 0) + 0.5)) for t in terms}
 
+    def has_term(self, term: str) -> bool:
+        with self._lock:
+            return self.conn.execute("SELECT 1 FROM postings WHERE term = ? LIMIT 1", (term,)).fetchone() is not None
+
+    def has_term_with_prefix(self, prefix: str) -> bool:
+        """Whether any indexed term (a stem or a compound fragment) starts with `prefix`."""
+        if not prefix:
+            return False
+        with self._lock:
+            row = self.conn.execute(
+                "SELECT 1 FROM postings WHERE term >= ? AND term < ? LIMIT 1", (prefix, prefix + "\U0010ffff")
+            ).fetchone()
+        return row is not None
+
     def chunk_count(self) -> int:
         with self._lock:
             return self._stats(self.conn)[0]

@@ -63,6 +63,8 @@ def test_who_decides_the_state_grant_cites_the_ordinance_2_paragraph(assistant):
         "Hur mycket statsbidrag fick Region Jönköpings län inom kultursamverkansmodellen 2021?",
         "Vad kostar ett årskort på Malmö Opera?",
         "Finns det en motsvarighet till kultursamverkansmodellen i Norge?",
+        "Vilka parkeringsregler gäller vid Region Skånes kulturförvaltning i Malmö?",
+        "Hur stor var Region Stockholms kulturbudget 2022?",
     ],
 )
 def test_unanswerable_questions_abstain_with_suggestions(assistant, question):

@@ -1,0 +1,49 @@
+"""Words the documents never use. "Vilka parkeringsregler gäller …?" retrieves passages about
+Region Skåne's offices, and every other word of it is found; but no document says anything
+about parking, so any quoted sentence would answer a different question.
+
+A word counts as unknown only when nothing in the index explains it: no indexed term shares
+its beginning (so inflections such as "godkände"/"godkänt" are known), it is not a compound of
+two known words ("kulturorganisationer" = kultur + organisationer), and no retrieved title uses
+it. Names are left to the entity checks, and short words are too ambiguous to judge."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+_LOWERCASE_WORD = re.compile(r"(?<![\wåäöÅÄÖ])[a-zåäö]{8,}(?![\wåäöÅÄÖ])")
+
+
+class Vocabulary:
+    def __init__(
+        self, has_term: Callable[[str], bool], has_prefix: Callable[[str], bool], stem: Callable[[str], str],
+        min_prefix: int = 6, min_part: int = 3,
+    ):
+        self.has_term, self.has_prefix, self.stem = has_term, has_prefix, stem
+        self.min_prefix, self.min_part = min_prefix, min_part
+
+    def _known(self, word: str) -> bool:
+        prefix = word[: max(self.min_prefix, len(word) - 3)]
+        return self.has_prefix(self.stem(word)) or self.has_prefix(prefix)
+
+    def _known_part(self, part: str) -> bool:
+        return len(part) >= self.min_part and self.has_term(self.stem(part))
+
+    def _compound_of_known(self, word: str) -> bool:
+        for i in range(self.min_part, len(word) - self.min_part + 1):
+            modifier, head = word[:i], word[i:]
+            modifiers = [modifier] + ([modifier[:-1]] if modifier.endswith("s") else [])
+            if self._known_part(head) and any(self._known_part(m) for m in modifiers):
+                return True
+        return False
+
+    def unknown_words(self, question: str, titles: Iterable[str] = ()) -> list[str]:
+        labels = " ".join(titles).lower()
+        unknown = []
+        for word in _LOWERCASE_WORD.findall(question):
+            if self._known(word) or word[: max(self.min_prefix, len(word) - 3)] in labels:
+                continue
+            if not self._compound_of_known(word):
+                unknown.append(word)
+        return unknown

@@ -1,0 +1,95 @@
+"""The extractive answerer's rules on small hand-made passages (no index, no embeddings)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.conversation import is_english, question_entities
+from assistant.extractive import ABSTAIN_SV, ANSWER_TYPES, ExtractiveAnswerer, answers_with
+from assistant.schema import ChunkMeta, DocType, RetrievedChunk
+from assistant.vocabulary import Vocabulary
+from ingest.analyzer import SwedishAnalyzer
+
+ANALYZER = SwedishAnalyzer()
+
+
+def _hit(i: int, title: str, text: str, section: str = "", published: str = "2020-01-01") -> RetrievedChunk:
+    meta = ChunkMeta(
+        doc_id=f"doc-{i}", title=title, doc_type=DocType.web_page, publisher="Test",
+        source_url=f"https://example.se/{i}", published=published, content_hash=f"h{i}",
+        source_path=f"/tmp/doc-{i}.md", chunk_id=f"doc-{i}::0000", chunk_index=0,
+        heading_path=[section] if section else [],
+    )
+    return RetrievedChunk(meta=meta, text=text, score=1.0 / (i + 1))
+
+
+def _answerer(vocabulary: Vocabulary | None = None) -> ExtractiveAnswerer:
+    return ExtractiveAnswerer(ANALYZER, lambda terms: {t: 1.0 for t in terms}, vocabulary=vocabulary)
+
+
+def test_a_restated_date_is_not_an_answer():
+    date_shape = ANSWER_TYPES[0][1]
+    question = "Vad hände den 24 oktober 2012?"
+    assert not answers_with(date_shape, "Nämnden sammanträdde den 24 oktober 2012.", question)
+    assert answers_with(date_shape, "Planen antogs den 5 december 2012.", question)
+
+
+def test_region_names_are_entities_without_the_generic_word_and_keep_english():
+    assert question_entities("Hur mycket fick Region Skåne 2019?") == ["Skåne", "2019"]
+    assert is_english("What are the principles of Region Skåne's culture plan?")
+    assert not is_english("Vad är Region Skånes kulturplan?")
+
+
+def test_each_named_year_gets_a_sentence_even_from_a_weaker_source():
+    hits = [
+        _hit(0, "Betänkande 2023", "Utredningen om översynen lämnade sitt betänkande 2023. Utredningen hade sju experter. "
+             "Utredningen hade tre sekreterare. Utredningen höll tio möten. Utredningen reste till Malmö. "
+             "Utredningen skrev ett betänkande om modellen."),
+        _hit(1, "Delbetänkande", "Modellen infördes efter utredningen Spela samman år 2010."),
+    ]
+    answer = _answerer().answer("Vilka utredningar låg bakom modellen 2010 respektive översynen 2023?", [], hits)
+    assert not answer.abstained
+    assert "Spela samman" in answer.answer and "2023" in answer.answer
+    assert {c.doc_id for c in answer.citations} == {"doc-0", "doc-1"}
+
+
+def test_an_amount_about_another_region_is_no_answer():
+    hits = [_hit(0, "Skånes kulturbudget", "Region Skånes kulturnämnd har en budget på 302,7 miljoner kronor för kultur 2022.")]
+    answer = _answerer().answer("Hur stor var Region Stockholms kulturbudget 2022?", [], hits)
+    assert answer.abstained and answer.answer.startswith(ABSTAIN_SV)
+    own = _answerer().answer("Hur stor var Region Skånes kulturbudget 2022?", [], hits)
+    assert not own.abstained and "302,7 miljoner" in own.answer
+
+
+def test_a_count_must_count_what_was_asked():
+    hits = [_hit(0, "Kulturrådet", "Kulturrådet fördelade 22 miljoner kronor extra till regionerna. Kulturrådet har 16 regioner i modellen.")]
+    staff = _answerer().answer("Hur många anställda har Kulturrådet?", [], hits)
+    assert staff.abstained
+    regions = _answerer().answer("Hur många regioner har Kulturrådet i modellen?", [], hits)
+    assert not regions.abstained and "16 regioner" in regions.answer
+
+
+def test_a_list_under_a_heading_the_question_names_is_the_answer():
+    def ask(heading: str) -> str:
+        hits = [_hit(0, "Kulturnämnden sammanträder", "1. Justering\n2. Regional kulturplan för Skåne\n3. Aktuell information",
+                     section=heading),
+                _hit(1, "Kulturnämnden sammanträder", "Kulturnämnden sammanträder i Malmö och har en dagordning som publiceras på webben.")]
+        return _answerer().answer("Vad stod på kulturnämndens dagordning?", [], hits).answer
+
+    assert "2. Regional kulturplan för Skåne" in ask("Dagordning")
+    assert "2. Regional kulturplan för Skåne" not in ask("Övrigt")
+
+
+@pytest.mark.parametrize("question, abstains", [
+    ("Vilka parkeringsregler gäller vid kulturförvaltningen?", True),
+    ("Vilka regler gäller vid kulturförvaltningen?", False),
+    ("Vilka parkeringsregler räknas upp i förordningen (2010:2012)?", False),  # names a found regulation
+])
+def test_a_word_no_document_uses_makes_it_abstain_and_say_which(question, abstains):
+    known = {ANALYZER.stem(w) for w in "regler gäller kulturförvaltningen förordningen 2010:2012".split()}
+    vocabulary = Vocabulary(known.__contains__, lambda p: any(t.startswith(p) for t in known), ANALYZER.stem)
+    hits = [_hit(0, "Förordning (2010:2012)", "Vid kulturförvaltningen gäller regler enligt förordningen (2010:2012).")]
+    answer = _answerer(vocabulary).answer(question, [], hits)
+    assert answer.abstained is abstains
+    if abstains:
+        assert "”parkeringsregler”" in answer.answer

@@ -1,0 +1,40 @@
+"""Unknown-word detection against a tiny hand-made vocabulary."""
+
+from __future__ import annotations
+
+from assistant.vocabulary import Vocabulary
+from ingest.analyzer import SwedishAnalyzer
+
+ANALYZER = SwedishAnalyzer()
+# Index terms as the analyzer writes them: stems of the words a small corpus uses.
+TERMS = {ANALYZER.stem(w) for w in "kultur organisationer regler godkänt statsbidrag kommunerna".split()}
+
+
+def _vocabulary() -> Vocabulary:
+    return Vocabulary(
+        has_term=TERMS.__contains__,
+        has_prefix=lambda prefix: any(t.startswith(prefix) for t in TERMS),
+        stem=ANALYZER.stem,
+    )
+
+
+def test_a_word_no_document_uses_is_unknown():
+    assert _vocabulary().unknown_words("Vilka parkeringsregler gäller här?") == ["parkeringsregler"]
+
+
+def test_inflections_of_indexed_words_are_known():
+    assert _vocabulary().unknown_words("När godkände kommunerna statsbidragen?") == []
+
+
+def test_compounds_of_two_indexed_words_are_known():
+    assert _vocabulary().unknown_words("Får kulturorganisationer söka?") == []
+
+
+def test_a_retrieved_title_explains_a_word():
+    question = "Vad säger lagen i ursprunglig lydelse?"
+    assert _vocabulary().unknown_words(question) == ["ursprunglig"]
+    assert _vocabulary().unknown_words(question, ["Lag 2010:1919 (ursprunglig lydelse)"]) == []
+
+
+def test_names_and_short_words_are_left_to_other_checks():
+    assert _vocabulary().unknown_words("Hur gör Helsingborgsregionen med moms?") == []
