@@ -70,7 +70,7 @@ class ExtractiveAnswerer:
         max_units: int = 6,
         relative_cutoff: float = 0.5,
         rank_decay: float = 0.1,
-        shape_bonus: float = 0.15,
+        shape_bonus: float = 0.2,
         list_bonus: float = 0.1,
         vocabulary: Vocabulary | None = None,
     ):
