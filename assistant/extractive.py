@@ -24,6 +24,7 @@ _TIME_QUESTION = re.compile(r"\b(när|vilket år|vilket datum|tidplan|tidslinje|
 _DEFINITION = re.compile(r"\b(avses|innebär|är en|är ett|means|is a)\b", re.I)
 _DEFINITION_QUESTION = re.compile(r"\b(vad är|vad menas|vad innebär|vad betyder|what is|what does)\b", re.I)
 
+_POINTS_BACK = re.compile(r"(Det innebär|Det betyder|Detta|Det här|Denna|Dessa|Därför|Dessutom|Därmed|Han|Hon|Hen|Beslutet)\b")
 _SFS_NUMBER = re.compile(r"\b\d{4}:\d+\b")
 _COUNTED = re.compile(r"\bhur många (\w+)", re.I)
 _MONTHS = "januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december"
@@ -189,7 +190,7 @@ class ExtractiveAnswerer:
             candidates = [c for c in candidates if any(g & terms_of[c.hit.meta.chunk_id] for g in entities)]
             if not candidates:
                 return self.abstain(question, hits, english)
-        chosen = self.select(candidates, entities)
+        chosen = _with_antecedents(self.select(candidates, entities), candidates)
         if entities:
             # The quoted sentences themselves (with their title and section) must name them.
             covered = set().union(*(self._evidence_terms(c) for c in chosen))
@@ -295,6 +296,20 @@ class ExtractiveAnswerer:
             return ""
         reference = f"{short_reference(meta.title, meta.doc_type)} {meta.section}"
         return f"According to {reference}:" if english else f"Enligt {reference}:"
+
+
+def _with_antecedents(chosen: list[Candidate], candidates: list[Candidate]) -> list[Candidate]:
+    """'Det innebär att Region Skåne fördelar statsbidrag …' quoted alone hides who does it:
+    a sentence that points back gets the sentence before it from the same passage."""
+    by_position = {(c.hit.meta.chunk_id, c.unit.position): c for c in candidates if not c.unit.is_list}
+    out: list[Candidate] = []
+    for cand in chosen:
+        if not cand.unit.is_list and _POINTS_BACK.match(cand.unit.text):
+            previous = by_position.get((cand.hit.meta.chunk_id, cand.unit.position - 1))
+            if previous is not None and previous not in chosen and previous not in out:
+                out.append(previous)
+        out.append(cand)
+    return out
 
 
 def _similar(a: frozenset[str], b: frozenset[str], threshold: float = 0.6) -> bool:

@@ -38,10 +38,11 @@ def split_units(text: str) -> list[Unit]:
         prose = " ".join(lines[:first_item] if first_item is not None else lines)
         sentences = split_sentences(prose) if prose else []
         if first_item is None:
-            units.extend(Unit(s, len(units) + i) for i, s in enumerate(sentences))
+            units.extend([Unit(s, len(units) + i) for i, s in enumerate(sentences)])
             continue
         lead = sentences.pop() if sentences else ""
-        units.extend(Unit(s, len(units) + i) for i, s in enumerate(sentences))
+        # A list, not a generator: len(units) must not grow while positions are numbered.
+        units.extend([Unit(s, len(units) + i) for i, s in enumerate(sentences)])
         block = "\n".join([lead, *lines[first_item:]] if lead else lines[first_item:])
         units.append(Unit(block, len(units), is_list=True))
     return units

@@ -93,3 +93,12 @@ def test_a_word_no_document_uses_makes_it_abstain_and_say_which(question, abstai
     assert answer.abstained is abstains
     if abstains:
         assert "”parkeringsregler”" in answer.answer
+
+
+def test_a_sentence_that_points_back_brings_the_one_before_it():
+    hits = [_hit(0, "Kulturplan", "Planen gäller i fyra år. Region Skånes kulturnämnd beslutade 2011 att delta i modellen. "
+                 "Det innebär att regionen fördelar statsbidrag till regional kulturverksamhet.")]
+    answer = _answerer().answer("Vem fördelar statsbidrag till regional kulturverksamhet?", [], hits)
+    assert "kulturnämnd beslutade 2011" in answer.answer
+    assert answer.answer.index("kulturnämnd beslutade") < answer.answer.index("Det innebär")
+    assert "fyra år" not in answer.answer

@@ -1,0 +1,18 @@
+"""Answer units: sentences and whole list blocks, numbered in reading order."""
+
+from __future__ import annotations
+
+from assistant.units import split_units
+
+
+def test_units_are_numbered_in_reading_order_across_paragraphs_and_lists():
+    text = "Första meningen här. Andra meningen här. Tredje meningen här.\n\nFjärde meningen här.\n\nLedtext:\n- ett\n- två\n\nSista meningen här."
+    units = split_units(text)
+    assert [u.position for u in units] == list(range(len(units)))
+    assert [u.text.split()[0] for u in units] == ["Första", "Andra", "Tredje", "Fjärde", "Ledtext:", "Sista"]
+    assert [u.is_list for u in units] == [False, False, False, False, True, False]
+
+
+def test_abbreviations_and_dates_do_not_end_a_sentence():
+    units = split_units("Planen gäller fr.o.m. 1 januari 2015. Den beslutades bl.a. av nämnden.")
+    assert [u.text for u in units] == ["Planen gäller fr.o.m. 1 januari 2015.", "Den beslutades bl.a. av nämnden."]
