@@ -156,6 +156,13 @@ class ExtractiveAnswerer:
                 groups.append(terms)
         return groups
 
+    def focus_terms(self, question: str, entities: list[set[str]], count: int = 2) -> list[str]:
+        """The question's rarest content words (names and numbers aside): what it is about."""
+        named = set().union(*entities) if entities else set()
+        terms = [t for t in self.analyzer.analyze_query(question) if len(t) >= 5 and t not in named and not any(ch.isdigit() for ch in t)]
+        idf = self.idf(terms)
+        return sorted(terms, key=lambda t: (-idf.get(t, 0.0), t))[:count]
+
     def _holds_answer(self, cand: Candidate, question: str, shapes: list[re.Pattern[str]]) -> bool:
         """The sentence states a date or amount the question lacks, and a count counts the asked
         thing ("hur många anställda" is not answered by "22 miljoner")."""
@@ -204,6 +211,11 @@ class ExtractiveAnswerer:
             # is no answer (each of "2011, 2012 och 2013" may come from a different passage).
             named = set().union(*(self._chunk_terms(c.hit) for c in answering))
             if not answering or not all(group & named for group in entities):
+                return self.abstain(question, hits, english)
+            # … and say what the question asks about: "den 20 april 2023 beslutade regeringen om
+            # tilläggsdirektiv" does not tell when a proposition comes.
+            focus = self.focus_terms(question, entities)
+            if focus and not english and not any(_mentions(named, term) for term in focus):
                 return self.abstain(question, hits, english)
         chosen = self._order(chosen, question)
         citations: dict[str, Citation] = {}
@@ -296,6 +308,12 @@ class ExtractiveAnswerer:
             return ""
         reference = f"{short_reference(meta.title, meta.doc_type)} {meta.section}"
         return f"According to {reference}:" if english else f"Enligt {reference}:"
+
+
+def _mentions(terms: set[str], term: str) -> bool:
+    """`term` or an inflection of it ("begärd" ~ "begär", "tilldelning" ~ "tilldelningen")."""
+    prefix = term[: max(5, len(term) - 2)]
+    return any(t.startswith(prefix) for t in terms)
 
 
 def _with_antecedents(chosen: list[Candidate], candidates: list[Candidate]) -> list[Candidate]:

@@ -102,3 +102,11 @@ def test_a_sentence_that_points_back_brings_the_one_before_it():
     assert "kulturnämnd beslutade 2011" in answer.answer
     assert answer.answer.index("kulturnämnd beslutade") < answer.answer.index("Det innebär")
     assert "fyra år" not in answer.answer
+
+
+def test_a_date_must_come_from_a_passage_about_what_was_asked():
+    hits = [_hit(0, "Betänkande SOU 2023:58", "Den 20 april 2023 beslutade regeringen om tilläggsdirektiv till utredningen om SOU 2023:58.")]
+    proposition = _answerer().answer("När lägger regeringen fram en proposition med anledning av SOU 2023:58?", [], hits)
+    assert proposition.abstained
+    directive = _answerer().answer("När beslutade regeringen om tilläggsdirektiv till utredningen?", [], hits)
+    assert not directive.abstained and "20 april 2023" in directive.answer
