@@ -100,8 +100,10 @@ def report(
     from evals.report import write_report
 
     question_results = run_question_eval(DEFAULT_QUESTIONS, "dev", True, corpus)
+    held_out = run_question_eval(DEFAULT_QUESTIONS, "test", True, corpus)
     beir_results = run_beir_eval(beir_dir, True)
     path = write_report(
-        {n: r["aggregate"] for n, r in question_results.items()}, beir_results, "dev", beir_dir.name, out_dir
+        {n: r["aggregate"] for n, r in question_results.items()}, beir_results, "dev", beir_dir.name, out_dir,
+        held_out={n: r["aggregate"] for n, r in held_out.items()},
     )
     console.print(f"Skrev {path} och {path.with_suffix('.png')}")

@@ -54,7 +54,24 @@ def write_chart(questions: dict[str, dict], beir: dict[str, dict], path: Path) -
     plt.close(fig)
 
 
-def write_report(questions: dict[str, dict], beir: dict[str, dict], split: str, beir_name: str, out_dir: Path) -> Path:
+def _held_out_section(held_out: dict[str, dict] | None) -> str:
+    if not held_out:
+        return ""
+    return f"""
+## Gold questions, held-out test split
+
+Thresholds and weights were chosen on the dev split. The test split was only used to check that a
+new rule does not misfire (some of its questions were read for that), never to pick a value, so the
+gap between the two tables is a fair, if not perfectly blind, estimate of overfitting.
+
+{markdown_table(held_out, QUESTION_COLUMNS)}
+"""
+
+
+def write_report(
+    questions: dict[str, dict], beir: dict[str, dict], split: str, beir_name: str, out_dir: Path,
+    held_out: dict[str, dict] | None = None,
+) -> Path:
     chart = out_dir / "report.png"
     write_chart(questions, beir, chart)
     text = f"""# Evaluation report
@@ -71,7 +88,7 @@ the same extractive answerer, so the columns show what the retriever feeds it. L
 `ask` time per question.
 
 {markdown_table(questions, QUESTION_COLUMNS)}
-
+{_held_out_section(held_out)}
 ## {beir_name} (BEIR layout, retriever only)
 
 {markdown_table(beir, BEIR_COLUMNS)}
