@@ -5,7 +5,8 @@ about parking, so any quoted sentence would answer a different question.
 A word counts as unknown only when nothing in the index explains it: no indexed term shares
 its beginning (so inflections such as "godkände"/"godkänt" are known), it is not a compound of
 two known words ("kulturorganisationer" = kultur + organisationer), and no retrieved title uses
-it. Names are left to the entity checks, and short words are too ambiguous to judge."""
+it. Names are left to the entity checks, short words are too ambiguous to judge, and sentence
+adverbs are not what a question is about."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ import re
 from collections.abc import Callable, Iterable
 
 _LOWERCASE_WORD = re.compile(r"(?<![\wåäöÅÄÖ])[a-zåäö]{8,}(?![\wåäöÅÄÖ])")
+# Sentence adverbs ("överhuvudtaget", "naturligtvis", "egentligen") colour a question without
+# being what it is about; a corpus lacking them says nothing about the answer.
+_ADVERB = re.compile(r"(taget|ligen|igen|vis|tals|mässigt|lunda)$")
 
 
 class Vocabulary:
@@ -42,7 +46,7 @@ class Vocabulary:
         labels = " ".join(titles).lower()
         unknown = []
         for word in _LOWERCASE_WORD.findall(question):
-            if self._known(word) or word[: max(self.min_prefix, len(word) - 3)] in labels:
+            if _ADVERB.search(word) or self._known(word) or word[: max(self.min_prefix, len(word) - 3)] in labels:
                 continue
             if not self._compound_of_known(word):
                 unknown.append(word)

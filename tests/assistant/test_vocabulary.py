@@ -38,3 +38,7 @@ def test_a_retrieved_title_explains_a_word():
 
 def test_names_and_short_words_are_left_to_other_checks():
     assert _vocabulary().unknown_words("Hur gör Helsingborgsregionen med moms?") == []
+
+
+def test_sentence_adverbs_are_not_what_a_question_is_about():
+    assert _vocabulary().unknown_words("Finns det överhuvudtaget kommunerna, naturligtvis?") == []
