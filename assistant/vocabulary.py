@@ -22,13 +22,15 @@ _ADVERB = re.compile(r"(taget|ligen|igen|vis|tals|mässigt|lunda)$")
 class Vocabulary:
     def __init__(
         self, has_term: Callable[[str], bool], has_prefix: Callable[[str], bool], stem: Callable[[str], str],
-        min_prefix: int = 6, min_part: int = 3,
+        min_prefix: int = 5, max_ending: int = 6, min_part: int = 3,
     ):
         self.has_term, self.has_prefix, self.stem = has_term, has_prefix, stem
-        self.min_prefix, self.min_part = min_prefix, min_part
+        # Up to `max_ending` letters may differ: "kritiserade" is explained by "kritik",
+        # "godkände" by "godkänt"; a long compound keeps most of itself ("parkerings…").
+        self.min_prefix, self.max_ending, self.min_part = min_prefix, max_ending, min_part
 
     def _known(self, word: str) -> bool:
-        prefix = word[: max(self.min_prefix, len(word) - 3)]
+        prefix = word[: max(self.min_prefix, len(word) - self.max_ending)]
         return self.has_prefix(self.stem(word)) or self.has_prefix(prefix)
 
     def _known_part(self, part: str) -> bool:
@@ -46,7 +48,7 @@ class Vocabulary:
         labels = " ".join(titles).lower()
         unknown = []
         for word in _LOWERCASE_WORD.findall(question):
-            if _ADVERB.search(word) or self._known(word) or word[: max(self.min_prefix, len(word) - 3)] in labels:
+            if _ADVERB.search(word) or self._known(word) or word[: max(self.min_prefix, len(word) - self.max_ending)] in labels:
                 continue
             if not self._compound_of_known(word):
                 unknown.append(word)

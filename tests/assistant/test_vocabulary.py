@@ -42,3 +42,8 @@ def test_names_and_short_words_are_left_to_other_checks():
 
 def test_sentence_adverbs_are_not_what_a_question_is_about():
     assert _vocabulary().unknown_words("Finns det överhuvudtaget kommunerna, naturligtvis?") == []
+
+
+def test_a_verb_form_is_explained_by_a_noun_sharing_its_root():
+    vocabulary = Vocabulary(lambda t: t == "kritik", lambda p: "kritik".startswith(p), ANALYZER.stem)
+    assert vocabulary.unknown_words("Vad kritiserade Statskontoret?") == []
