@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from assistant.answer_types import ANSWER_TYPES, COUNTED, answers_with
 from assistant.citations import make_citation, short_reference
 from assistant.conversation import is_english, is_follow_up, question_entities
 from assistant.glossary import swedish_equivalents
@@ -26,32 +27,6 @@ _DEFINITION_QUESTION = re.compile(r"\b(vad är|vad menas|vad innebär|vad betyde
 
 _POINTS_BACK = re.compile(r"(Det innebär|Det betyder|Detta|Det här|Denna|Dessa|Därför|Dessutom|Därmed|Han|Hon|Hen|Beslutet)\b")
 _SFS_NUMBER = re.compile(r"\b\d{4}:\d+\b")
-_COUNTED = re.compile(r"\bhur många (\w+)", re.I)
-_MONTHS = "januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december"
-# What kind of answer a question asks for, and what a sentence holding such an answer looks like.
-ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
-    (
-        re.compile(r"\b(när|vilket år|vilket datum|datum|senast|hur länge|when|what year|since when)\b", re.I),
-        re.compile(rf"\b(\d{{1,2}} ({_MONTHS})|({_MONTHS}) \d{{4}}|\d{{4}}-\d{{2}}(-\d{{2}})?|(19|20)\d{{2}})\b", re.I),
-    ),
-    (
-        re.compile(r"\b(hur mycket|hur många|hur stor|hur stort|belopp|summa|kronor|miljoner|how much|how many|amount)\b", re.I),
-        re.compile(r"(\d[\d ,.]*|\b(två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv))\s*(kronor|kr|miljoner|miljarder|procent|%|st\b|kommuner|regioner|landsting|deltagare)|\b\d+ av \d+\b", re.I),
-    ),
-    (
-        re.compile(r"\b(vem|vilka|vilken myndighet|vilket organ|vilken nämnd|who|which agency|which body)\b", re.I),
-        re.compile(r"\b(nämnd\w*|styrelse\w*|myndighet\w*|kulturråd\w*|regering\w*|departement\w*|utredare|fullmäktige|[A-ZÅÄÖ][a-zåäö]+ [A-ZÅÄÖ][a-zåäö]+)\b"),
-    ),
-]
-
-
-def answers_with(shape: re.Pattern[str], text: str, question: str) -> bool:
-    """`text` holds an answer of this shape that the question does not already state: the
-    sentence repeating "den 24 oktober 2012" back does not say what happened that day."""
-    asked = question.lower()
-    return any(m.group().lower() not in asked for m in shape.finditer(text))
-
-
 @dataclass
 class Candidate:
     unit: Unit
@@ -168,7 +143,7 @@ class ExtractiveAnswerer:
         thing ("hur många anställda" is not answered by "22 miljoner")."""
         if not any(answers_with(shape, cand.unit.text, question) for shape in shapes):
             return False
-        counted = _COUNTED.search(question)
+        counted = COUNTED.search(question)
         if counted and not is_english(question):
             return bool(set(self.analyzer.analyze(counted.group(1))) & cand.terms)
         return True

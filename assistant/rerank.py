@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from assistant.answer_types import answers_with
 from assistant.conversation import question_entities
-from assistant.extractive import answers_with
 from assistant.schema import RetrievedChunk
 from ingest.analyzer import SwedishAnalyzer
 

@@ -6,9 +6,10 @@ import re
 import time
 from collections.abc import Iterator
 
+from assistant.answer_types import ANSWER_TYPES
 from assistant.conversation import contextualize, is_english
+from assistant.extractive import ExtractiveAnswerer
 from assistant.glossary import swedish_equivalents
-from assistant.extractive import ANSWER_TYPES, ExtractiveAnswerer
 from assistant.llm import LLMAnswerer, build_llm
 from assistant.rerank import EvidenceReranker
 from assistant.retrieval import HybridRetriever, RetrievalMode

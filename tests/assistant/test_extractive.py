@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.answer_types import ANSWER_TYPES, answers_with
 from assistant.conversation import is_english, question_entities
-from assistant.extractive import ABSTAIN_SV, ANSWER_TYPES, ExtractiveAnswerer, answers_with
+from assistant.extractive import ABSTAIN_SV, ExtractiveAnswerer
 from assistant.schema import ChunkMeta, DocType, RetrievedChunk
 from assistant.vocabulary import Vocabulary
 from ingest.analyzer import SwedishAnalyzer
