@@ -10,6 +10,7 @@ from llama_index.core.base.base_retriever import BaseRetriever
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
+from assistant.answer_types import ANSWER_TYPES, answers_with
 from assistant.schema import ChunkMeta, RetrievedChunk, SearchFilters, upper_date_key, date_sort_key
 from ingest.index import IndexHandle
 
@@ -75,12 +76,14 @@ class HybridRetriever(BaseRetriever):
         neighbours: bool = False,
         per_doc: int = 0,
         filters: SearchFilters | None = None,
+        shape_bonus: float = 0.0,
     ):
         super().__init__()
         self.index, self.embedder = index, embedder
         self.top_k, self.mode, self.fusion = top_k, mode, fusion
         self.rrf_k, self.dense_weight, self.candidates = rrf_k, dense_weight, candidates
         self.neighbours, self.per_doc = neighbours, per_doc
+        self.shape_bonus = shape_bonus
         self.filters = filters or SearchFilters()
         self.catalog = Catalog(index)
         self._embed_query = lru_cache(maxsize=256)(self._embed_uncached)
@@ -94,7 +97,7 @@ class HybridRetriever(BaseRetriever):
         self.catalog.refresh()
         dense = self._dense(query, filters) if self.mode != "lexical" else {}
         lexical = self._lexical(query, filters) if self.mode != "dense" else {}
-        fused = self._fuse(dense, lexical)
+        fused = self._with_answer_shapes(query, self._fuse(dense, lexical))
         ranked = self._diversify(sorted(fused, key=lambda cid: (-fused[cid], cid)))[:top_k]
         hits = [self._hit(cid, fused[cid], dense, lexical) for cid in ranked if cid in self.catalog.chunks]
         if self.neighbours:
@@ -144,6 +147,18 @@ class HybridRetriever(BaseRetriever):
         return {
             cid: self.dense_weight * _minmax(dense).get(cid, 0.0) + (1 - self.dense_weight) * _minmax(lexical).get(cid, 0.0)
             for cid in dense.keys() | lexical.keys()
+        }
+
+    def _with_answer_shapes(self, query: str, fused: dict[str, float]) -> dict[str, float]:
+        """A question for a date or an amount favours passages that state one it does not
+        already contain ("Hur många barn …?" -> "… för totalt 3486 barn")."""
+        shapes = [shape for asks, shape in ANSWER_TYPES[:2] if asks.search(query)]
+        if not self.shape_bonus or not shapes:
+            return fused
+        return {
+            cid: score + (self.shape_bonus if cid in self.catalog.chunks
+                          and any(answers_with(s, self.catalog.chunks[cid][1], query) for s in shapes) else 0.0)
+            for cid, score in fused.items()
         }
 
     def _hit(self, cid: str, score: float, dense: dict[str, float], lexical: dict[str, float]) -> RetrievedChunk:

@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     candidates: int = Field(
         50, ge=1, description="Chunks each of dense and lexical search contribute to fusion; 50 beat 30 on dev citation hit."
     )
+    answer_shape_bonus: float = Field(
+        0.05, ge=0, description="Added to the fused score of a passage holding the date or amount a question asks for.",
+    )
     rerank: bool = Field(True, description="Re-order passages by the evidence they hold (names, dates, amounts).")
     abstain_min_coverage: float = Field(
         0.10, ge=0, le=1, description="Below this share of the question's (idf-weighted) terms in the best sentence, abstain."
