@@ -24,9 +24,17 @@ ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     ),
 ]
 
+# The kinds a sentence must hold for the answer to count: a date or an amount.
+DATE_OR_AMOUNT = ANSWER_TYPES[:2]
+
 
 def answers_with(shape: re.Pattern[str], text: str, question: str) -> bool:
     """`text` holds an answer of this shape that the question does not already state: the
     sentence repeating "den 24 oktober 2012" back does not say what happened that day."""
     asked = question.lower()
     return any(m.group().lower() not in asked for m in shape.finditer(text))
+
+
+def wanted_shapes(question: str, kinds: list[tuple[re.Pattern[str], re.Pattern[str]]] = ANSWER_TYPES) -> list[re.Pattern[str]]:
+    """The answer shapes `question` asks for, among `kinds` (all, or DATE_OR_AMOUNT)."""
+    return [shape for asks, shape in kinds if asks.search(question)]

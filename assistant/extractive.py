@@ -7,9 +7,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from assistant.answer_types import ANSWER_TYPES, COUNTED, answers_with
+from assistant.answer_types import COUNTED, DATE_OR_AMOUNT, answers_with, wanted_shapes
 from assistant.citations import make_citation, short_reference
-from assistant.conversation import is_english, is_follow_up, question_entities
+from assistant.conversation import entity_terms, is_english, is_follow_up, question_entities
 from assistant.glossary import swedish_equivalents
 from assistant.schema import Answer, Citation, DocType, RetrievedChunk
 from assistant.units import Unit, split_units
@@ -74,7 +74,7 @@ class ExtractiveAnswerer:
         weights = self.query_weights(question, history)
         total = sum(weights.values()) or 1.0
         wants_list = bool(_LIST_QUESTION.search(question))
-        answer_shapes = [shape for asks, shape in ANSWER_TYPES if asks.search(question)]
+        answer_shapes = wanted_shapes(question)
         out: list[Candidate] = []
         for rank, hit in enumerate(hits):
             context = set(self.analyzer.analyze(f"{hit.meta.title} {hit.meta.section}"))
@@ -122,15 +122,6 @@ class ExtractiveAnswerer:
     def _evidence_terms(self, cand: Candidate) -> set[str]:
         return cand.terms | self._label_terms(cand.hit)
 
-    def entity_terms(self, question: str) -> list[set[str]]:
-        """Each name or number the question is about, as the index terms that spell it."""
-        groups = []
-        for entity in question_entities(question):
-            terms = {t for t, w in self.analyzer.analyze(entity).items() if w >= 1.0}
-            if terms:
-                groups.append(terms)
-        return groups
-
     def focus_terms(self, question: str, entities: list[set[str]], count: int = 2) -> list[str]:
         """The question's rarest content words (names and numbers aside): what it is about."""
         named = set().union(*entities) if entities else set()
@@ -166,7 +157,7 @@ class ExtractiveAnswerer:
             return self.abstain(question, hits, english, unknown_words=unknown)
         # Sentences must come from passages that mention what the question is specifically about
         # (a municipality, a year, an SFS number); otherwise they answer a different question.
-        entities = self.entity_terms(question)
+        entities = entity_terms(question, self.analyzer)
         if entities:
             terms_of = {h.meta.chunk_id: self._chunk_terms(h) for h in hits}
             candidates = [c for c in candidates if any(g & terms_of[c.hit.meta.chunk_id] for g in entities)]
@@ -179,7 +170,7 @@ class ExtractiveAnswerer:
             if not all(g & covered for g in entities):
                 return self.abstain(question, hits, english)
         # A question for a date or an amount is answered only by a sentence that holds one.
-        required = [shape for asks, shape in ANSWER_TYPES[:2] if asks.search(question)]
+        required = wanted_shapes(question, DATE_OR_AMOUNT)
         if required:
             answering = [c for c in chosen if self._holds_answer(c, question, required)]
             # Their passages must name everything the question is about: another region's budget

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from assistant.answer_types import answers_with
-from assistant.conversation import question_entities
+from assistant.answer_types import answers_with, wanted_shapes
+from assistant.conversation import entity_terms
 from assistant.schema import RetrievedChunk
 from ingest.analyzer import SwedishAnalyzer
 
@@ -34,11 +34,8 @@ class EvidenceReranker:
         idf = self.idf(list(weights))
         weighted = {t: w * idf.get(t, 0.0) for t, w in weights.items()}
         total = sum(weighted.values()) or 1.0
-        entities = [
-            {t for t, w in self.analyzer.analyze(e).items() if w >= 1.0} for e in question_entities(question)
-        ]
-        entities = [g for g in entities if g]
-        shapes = [shape for asks, shape in self.answer_types if asks.search(question)]
+        entities = entity_terms(question, self.analyzer)
+        shapes = wanted_shapes(question, self.answer_types)
         scored = []
         for rank, hit in enumerate(hits):
             terms = set(self.analyzer.analyze(f"{hit.meta.title} {hit.meta.section} {hit.text}"))

@@ -10,8 +10,8 @@ from llama_index.core.base.base_retriever import BaseRetriever
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
-from assistant.answer_types import ANSWER_TYPES, answers_with
-from assistant.schema import ChunkMeta, RetrievedChunk, SearchFilters, upper_date_key, date_sort_key
+from assistant.answer_types import DATE_OR_AMOUNT, answers_with, wanted_shapes
+from assistant.schema import ChunkMeta, RetrievedChunk, SearchFilters, date_sort_key, upper_date_key
 from ingest.index import IndexHandle
 
 RetrievalMode = Literal["hybrid", "dense", "lexical"]
@@ -152,7 +152,7 @@ class HybridRetriever(BaseRetriever):
     def _with_answer_shapes(self, query: str, fused: dict[str, float]) -> dict[str, float]:
         """A question for a date or an amount favours passages that state one it does not
         already contain ("Hur många barn …?" -> "… för totalt 3486 barn")."""
-        shapes = [shape for asks, shape in ANSWER_TYPES[:2] if asks.search(query)]
+        shapes = wanted_shapes(query, DATE_OR_AMOUNT)
         if not self.shape_bonus or not shapes:
             return fused
         return {
