@@ -77,14 +77,14 @@ class ExtractiveAnswerer:
         answer_shapes = wanted_shapes(question)
         out: list[Candidate] = []
         for rank, hit in enumerate(hits):
-            context = set(self.analyzer.analyze(f"{hit.meta.title} {hit.meta.section}"))
+            context = self.analyzer.term_set(f"{hit.meta.title} {hit.meta.section}")
             # A list under a heading the question names ("dagordning") is what it asks for.
-            heading_named = bool(weights.keys() & set(self.analyzer.analyze(hit.meta.section)))
+            heading_named = bool(weights.keys() & self.analyzer.term_set(hit.meta.section))
             prior = 1.0 / (1.0 + self.rank_decay * rank)
             for unit in split_units(hit.text):
                 if not unit.is_list and len(unit.text.split()) < 4:
                     continue  # signatures, bare dates and headings answer nothing
-                terms = frozenset(self.analyzer.analyze(unit.text))
+                terms = self.analyzer.term_set(unit.text)
                 own = sum(w for t, w in weights.items() if t in terms)
                 borrowed = sum(w for t, w in weights.items() if t in context and t not in terms)
                 coverage = (own + 0.5 * borrowed) / total
@@ -119,7 +119,7 @@ class ExtractiveAnswerer:
                 chosen.append(covering)
         return chosen
 
-    def _evidence_terms(self, cand: Candidate) -> set[str]:
+    def _evidence_terms(self, cand: Candidate) -> frozenset[str]:
         return cand.terms | self._label_terms(cand.hit)
 
     def focus_terms(self, question: str, entities: list[set[str]], count: int = 2) -> list[str]:
@@ -136,14 +136,14 @@ class ExtractiveAnswerer:
             return False
         counted = COUNTED.search(question)
         if counted and not is_english(question):
-            return bool(set(self.analyzer.analyze(counted.group(1))) & cand.terms)
+            return bool(self.analyzer.term_set(counted.group(1)) & cand.terms)
         return True
 
-    def _label_terms(self, hit: RetrievedChunk) -> set[str]:
-        return set(self.analyzer.analyze(f"{hit.meta.title} {hit.meta.section} {hit.meta.published or ''}"))
+    def _label_terms(self, hit: RetrievedChunk) -> frozenset[str]:
+        return self.analyzer.term_set(f"{hit.meta.title} {hit.meta.section} {hit.meta.published or ''}")
 
-    def _chunk_terms(self, hit: RetrievedChunk) -> set[str]:
-        return set(self.analyzer.analyze(f"{hit.meta.title} {hit.meta.section} {hit.text}"))
+    def _chunk_terms(self, hit: RetrievedChunk) -> frozenset[str]:
+        return self.analyzer.term_set(f"{hit.meta.title} {hit.meta.section} {hit.text}")
 
     def answer(self, question: str, history: list[str], hits: list[RetrievedChunk]) -> Answer:
         english = is_english(question)
@@ -204,9 +204,11 @@ class ExtractiveAnswerer:
             return []
         # A question naming a regulation that was found ("förordningen (1996:1598)") is about
         # that text, whatever words it uses for what the text says.
-        found = set().union(*(self._chunk_terms(h) for h in hits)) if hits else set()
-        if any(ref in found for ref in _SFS_NUMBER.findall(question)):
-            return []
+        refs = _SFS_NUMBER.findall(question)
+        if refs:
+            found = set().union(*(self._chunk_terms(h) for h in hits))
+            if any(ref in found for ref in refs):
+                return []
         return self.vocabulary.unknown_words(question, [f"{h.meta.title} {h.meta.section}" for h in hits])
 
     def abstain(

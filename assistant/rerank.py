@@ -38,7 +38,7 @@ class EvidenceReranker:
         shapes = wanted_shapes(question, self.answer_types)
         scored = []
         for rank, hit in enumerate(hits):
-            terms = set(self.analyzer.analyze(f"{hit.meta.title} {hit.meta.section} {hit.text}"))
+            terms = self.analyzer.term_set(f"{hit.meta.title} {hit.meta.section} {hit.text}")
             coverage = sum(w for t, w in weighted.items() if t in terms) / total
             entity_share = sum(1 for g in entities if g & terms) / len(entities) if entities else 0.0
             has_shape = 1.0 if shapes and any(answers_with(s, hit.text, question) for s in shapes) else 0.0

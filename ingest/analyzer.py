@@ -67,6 +67,9 @@ class SwedishAnalyzer:
         # PyStemmer objects are not thread-safe; the Chainlit app analyses queries from worker threads.
         self._local = threading.local()
         self._expand = lru_cache(maxsize=200_000)(self._expand_uncached)
+        # Passages are analysed again by the reranker and the answerer for every question that
+        # retrieves them; their term sets are worth keeping.
+        self.term_set = lru_cache(maxsize=8192)(self._term_set_uncached)
 
     @property
     def signature(self) -> str:
@@ -132,6 +135,10 @@ class SwedishAnalyzer:
             for term, weight in self._expand(token):
                 counts[term] += weight
         return counts
+
+    def _term_set_uncached(self, text: str) -> frozenset[str]:
+        """Distinct terms of `text` (compound fragments included); cached as `term_set`."""
+        return frozenset(self.analyze(text))
 
     def analyze_query(self, text: str, expand_compounds: bool = False) -> Counter[str]:
         """Query-side analysis. By default only whole-word stems: the documents carry the
