@@ -29,9 +29,11 @@ class Vocabulary:
         # "godkände" by "godkänt"; a long compound keeps most of itself ("parkerings…").
         self.min_prefix, self.max_ending, self.min_part = min_prefix, max_ending, min_part
 
+    def _prefix(self, word: str) -> str:
+        return word[: max(self.min_prefix, len(word) - self.max_ending)]
+
     def _known(self, word: str) -> bool:
-        prefix = word[: max(self.min_prefix, len(word) - self.max_ending)]
-        return self.has_prefix(self.stem(word)) or self.has_prefix(prefix)
+        return self.has_prefix(self.stem(word)) or self.has_prefix(self._prefix(word))
 
     def _known_part(self, part: str) -> bool:
         return len(part) >= self.min_part and self.has_term(self.stem(part))
@@ -48,7 +50,7 @@ class Vocabulary:
         labels = " ".join(titles).lower()
         unknown = []
         for word in _LOWERCASE_WORD.findall(question):
-            if _ADVERB.search(word) or self._known(word) or word[: max(self.min_prefix, len(word) - self.max_ending)] in labels:
+            if _ADVERB.search(word) or self._known(word) or self._prefix(word) in labels:
                 continue
             if not self._compound_of_known(word):
                 unknown.append(word)

@@ -10,6 +10,7 @@ from assistant.extractive import ABSTAIN_SV, ExtractiveAnswerer
 from assistant.schema import ChunkMeta, DocType, RetrievedChunk
 from assistant.vocabulary import Vocabulary
 from ingest.analyzer import SwedishAnalyzer
+from tests.assistant.test_vocabulary import vocabulary_of
 
 ANALYZER = SwedishAnalyzer()
 
@@ -87,8 +88,7 @@ def test_a_list_under_a_heading_the_question_names_is_the_answer():
     ("Vilka parkeringsregler räknas upp i förordningen (2010:2012)?", False),  # names a found regulation
 ])
 def test_a_word_no_document_uses_makes_it_abstain_and_say_which(question, abstains):
-    known = {ANALYZER.stem(w) for w in "regler gäller kulturförvaltningen förordningen 2010:2012".split()}
-    vocabulary = Vocabulary(known.__contains__, lambda p: any(t.startswith(p) for t in known), ANALYZER.stem)
+    vocabulary = vocabulary_of("regler gäller kulturförvaltningen förordningen 2010:2012")
     hits = [_hit(0, "Förordning (2010:2012)", "Vid kulturförvaltningen gäller regler enligt förordningen (2010:2012).")]
     answer = _answerer(vocabulary).answer(question, [], hits)
     assert answer.abstained is abstains

@@ -6,16 +6,20 @@ from assistant.vocabulary import Vocabulary
 from ingest.analyzer import SwedishAnalyzer
 
 ANALYZER = SwedishAnalyzer()
-# Index terms as the analyzer writes them: stems of the words a small corpus uses.
-TERMS = {ANALYZER.stem(w) for w in "kultur organisationer regler godkänt statsbidrag kommunerna".split()}
+
+
+def vocabulary_of(words: str) -> Vocabulary:
+    """A vocabulary whose index holds the stems of `words`, as the analyzer writes them."""
+    terms = {ANALYZER.stem(w) for w in words.split()}
+    return Vocabulary(
+        has_term=terms.__contains__,
+        has_prefix=lambda prefix: any(t.startswith(prefix) for t in terms),
+        stem=ANALYZER.stem,
+    )
 
 
 def _vocabulary() -> Vocabulary:
-    return Vocabulary(
-        has_term=TERMS.__contains__,
-        has_prefix=lambda prefix: any(t.startswith(prefix) for t in TERMS),
-        stem=ANALYZER.stem,
-    )
+    return vocabulary_of("kultur organisationer regler godkänt statsbidrag kommunerna")
 
 
 def test_a_word_no_document_uses_is_unknown():
@@ -45,5 +49,4 @@ def test_sentence_adverbs_are_not_what_a_question_is_about():
 
 
 def test_a_verb_form_is_explained_by_a_noun_sharing_its_root():
-    vocabulary = Vocabulary(lambda t: t == "kritik", lambda p: "kritik".startswith(p), ANALYZER.stem)
-    assert vocabulary.unknown_words("Vad kritiserade Statskontoret?") == []
+    assert vocabulary_of("kritik").unknown_words("Vad kritiserade Statskontoret?") == []
