@@ -153,7 +153,7 @@ class HybridRetriever(BaseRetriever):
         """A question for a date or an amount favours passages that state one it does not
         already contain ("Hur många barn …?" -> "… för totalt 3486 barn")."""
         shapes = wanted_shapes(query, DATE_OR_AMOUNT)
-        if not self.shape_bonus or not shapes:
+        if not self.shape_bonus or not shapes or self.mode != "hybrid":  # the baselines stay plain
             return fused
         return {
             cid: score + (self.shape_bonus if cid in self.catalog.chunks

@@ -29,8 +29,7 @@ class Assistant:
         self.index = index or IndexHandle.open(settings, self.embedder)
         self.retriever = HybridRetriever(
             self.index, self.embedder, top_k=settings.top_k, mode=mode, fusion=settings.fusion, rrf_k=settings.rrf_k,
-            dense_weight=settings.dense_weight, candidates=settings.candidates,
-            shape_bonus=settings.answer_shape_bonus if mode == "hybrid" else 0.0,  # baselines stay plain
+            dense_weight=settings.dense_weight, candidates=settings.candidates, shape_bonus=settings.answer_shape_bonus,
         )
         self.reranker = EvidenceReranker(self.index.lexical.analyzer, self.index.lexical.idf, ANSWER_TYPES)
         lexical = self.index.lexical

@@ -56,7 +56,7 @@ class Settings(BaseSettings):
         50, ge=1, description="Chunks each of dense and lexical search contribute to fusion; 50 beat 30 on dev citation hit."
     )
     answer_shape_bonus: float = Field(
-        0.05, ge=0, description="Added to the fused score of a passage holding the date or amount a question asks for.",
+        0.05, ge=0, description="Added to the hybrid score of a passage holding the date or amount a question asks for (not in dense- or BM25-only mode).",
     )
     rerank: bool = Field(True, description="Re-order passages by the evidence they hold (names, dates, amounts).")
     abstain_min_coverage: float = Field(
