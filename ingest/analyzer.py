@@ -31,6 +31,10 @@ from functools import lru_cache
 
 import Stemmer
 
+# Snowball's Swedish rules differ between PyStemmer majors (3.x strips "-et": arbetet -> arbet),
+# so postings written under one major are wrong for another; the signature says which one.
+_STEMMER_MAJOR = Stemmer.version().split(".")[0]
+
 # Function words only; domain words (kultur, region, plan, bidrag, ...) must never be here.
 STOP_WORDS: frozenset[str] = frozenset("""
 och i att det som en på är av för med till den har de inte om ett var jag så men
@@ -75,7 +79,7 @@ class SwedishAnalyzer:
     def signature(self) -> str:
         """Identifies the analysis: postings written with one signature are meaningless to another."""
         return (
-            f"sv-snowball;decompound={self.decompound};w={self.compound_weight};"
+            f"sv-snowball;pystemmer={_STEMMER_MAJOR};decompound={self.decompound};w={self.compound_weight};"
             f"min={self.min_compound_len}/{self.min_part_len}/{self.min_rest_len};stop={len(self.stop_words)}"
         )
 
