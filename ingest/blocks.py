@@ -89,14 +89,16 @@ def parse_blocks(markdown: str) -> list[Block]:
 
 def render_blocks(blocks: list[Block]) -> str:
     """Clean text as quoted in citations: paragraphs apart, a list tight under its lead-in."""
-    parts: list[str] = []
+    # Lines of one part are collected in lists and joined once: growing a string per list item
+    # made a long list quadratic.
+    parts: list[list[str]] = []
     for block in blocks:
         if block.kind == "item":
             line = f"{block.marker} {block.text}"
             if parts:
-                parts[-1] += "\n" + line
+                parts[-1].append(line)
             else:
-                parts.append(line)
+                parts.append([line])
         else:
-            parts.append(block.text)
-    return "\n\n".join(parts)
+            parts.append([block.text])
+    return "\n\n".join("\n".join(lines) for lines in parts)

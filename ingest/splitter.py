@@ -174,6 +174,9 @@ class StructuredSplitter(TransformComponent):
     def split_document(self, document: BaseNode) -> list[TextNode]:
         doc_meta = DocumentMeta.model_validate(document.metadata)
         text = document.get_content() if isinstance(document, Document) else document.text
+        # Built once: `document.as_related_node_info()` hashes the whole document, and doing
+        # that per chunk made splitting quadratic in the document's length.
+        source = source_info(document)
         nodes: list[TextNode] = []
         for section in split_into_sections(text, doc_meta.doc_type):
             for blocks in pack_section(section, self.max_chars):
@@ -190,12 +193,18 @@ class StructuredSplitter(TransformComponent):
                     page_start=min(pages) if pages else None,
                     page_end=max(pages) if pages else None,
                 )
-                nodes.append(build_node(meta, render_blocks(blocks), document))
+                nodes.append(build_node(meta, render_blocks(blocks), source))
         return nodes
 
 
+def source_info(document: BaseNode) -> RelatedNodeInfo:
+    """What `document.as_related_node_info()` returns, for the caller to compute once per document."""
+    return RelatedNodeInfo(
+        node_id=document.node_id, node_type=document.get_type(), metadata=document.metadata, hash=document.hash
+    )
 
-def build_node(meta: ChunkMeta, text: str, document: BaseNode | None = None) -> TextNode:
+
+def build_node(meta: ChunkMeta, text: str, source: RelatedNodeInfo | None = None) -> TextNode:
     """A chunk as a llama-index node: clean text, flat metadata, and an embedding text that
     starts with the document title and section path."""
     metadata = meta.to_store()
@@ -212,6 +221,5 @@ def build_node(meta: ChunkMeta, text: str, document: BaseNode | None = None) -> 
     )
     # The store files a node under its source document's id (llama-index writes it over our
     # own `doc_id` key), so there must always be one, and it must be ours.
-    source = document.as_related_node_info() if document is not None else RelatedNodeInfo(node_id=meta.doc_id)
-    node.relationships[NodeRelationship.SOURCE] = source
+    node.relationships[NodeRelationship.SOURCE] = source or RelatedNodeInfo(node_id=meta.doc_id)
     return node
