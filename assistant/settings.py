@@ -45,6 +45,23 @@ class Settings(BaseSettings):
         1200, ge=200, description="Soft upper bound for a chunk's clean text."
     )
 
+    max_file_mb: float = Field(100, gt=0, description="Larger files are refused before they are read.")
+    max_text_chars: int = Field(
+        20_000_000, ge=1000, description="Most text one file may yield (characters); more is refused, not truncated."
+    )
+    max_unpacked_mb: float = Field(
+        200, gt=0, description="Most a DOCX (a zip archive) may unpack to, checked from its directory before extraction."
+    )
+    max_unpack_ratio: float = Field(
+        100, gt=1, description="Most one archive member may inflate relative to its compressed size (zip bombs)."
+    )
+    file_timeout_s: float = Field(
+        300, gt=0, description="Time budget per file (read, split, embed); a slower file is reported and skipped."
+    )
+    ingest_lock_wait_s: float = Field(
+        0, ge=0, description="How long `ingest` waits for another ingest on the same data folder; 0 = exit at once."
+    )
+
     top_k: int = Field(10, ge=1, description="Chunks retrieved per question.")
     fusion: str = Field(
         "weighted", pattern="^(rrf|weighted)$",

@@ -27,6 +27,12 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def file_hash(path: Path) -> str:
+    """The same digest as `content_hash`, read in blocks so a large file is never held in memory."""
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
 def derive_doc_id(path: Path, root: Path) -> str:
     """Stable id from the path relative to the ingested folder: 'Protokoll/KN 2024-03.pdf' -> 'protokoll-kn-2024-03-pdf'."""
     relative = path.relative_to(root) if path.is_relative_to(root) else Path(path.name)
@@ -66,7 +72,7 @@ def _as_bool(value: object) -> bool:
     return bool(value)
 
 
-def build_document_meta(path: Path, root: Path, loaded: LoadedFile, raw: bytes) -> DocumentMeta:
+def build_document_meta(path: Path, root: Path, loaded: LoadedFile, digest: str) -> DocumentMeta:
     declared = loaded.declared
     title = str(declared.get("title") or _first_heading(loaded.text) or path.stem.replace("_", " "))
     declared_type = str(declared.get("doc_type") or "").strip()
@@ -83,6 +89,6 @@ def build_document_meta(path: Path, root: Path, loaded: LoadedFile, raw: bytes) 
         source_url=str(declared.get("source_url") or ""),
         published=normalise_published(declared.get("published")),
         partial=_as_bool(declared.get("partial", False)),
-        content_hash=content_hash(raw),
+        content_hash=digest,
         source_path=str(path.resolve()),
     )

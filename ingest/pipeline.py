@@ -1,45 +1,48 @@
 """Files -> documents -> structured chunks -> embeddings -> Chroma + lexical index.
 
-Incremental: an unchanged file (same bytes, same chunking) costs one hash. Crash-safe: each
-document is committed on its own (Chroma upsert first, then one SQLite transaction for the
-lexical index and manifest); whatever a killed run left half-done is redone by the next.
+Incremental: an unchanged file (same bytes, same chunking) costs one hash. Streaming: files are
+read and split one at a time in a worker process under a time budget, then embedded in small
+batches and committed one by one, so a slow, huge or broken file delays and loses only itself.
+Crash-safe: each document is committed on its own (Chroma upsert first, then one SQLite
+transaction for the lexical index and manifest); whatever a killed run left half-done is redone
+by the next.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from llama_index.core.base.embeddings.base import BaseEmbedding
-from llama_index.core.schema import Document, TextNode
 
 from assistant.schema import DocumentMeta, FileOutcome, FileReport, IngestSummary
 from assistant.settings import Settings
+from ingest.embed_queue import EmbedQueue, PendingDocument
 from ingest.index import IndexHandle
-from ingest.loaders import LoadError, load_file
+from ingest.loaders import Limits, LoadError
+from ingest.loaders.limits import check_file_size
 from ingest.manifest import ManifestEntry, is_under
-from ingest.metadata import build_document_meta, content_hash
+from ingest.metadata import file_hash
+from ingest.prepare import PrepareJob
 from ingest.scan import scan_folder
-from ingest.splitter import SPLITTER_VERSION, StructuredSplitter
+from ingest.splitter import SPLITTER_VERSION
+from ingest.worker import PrepareTimeout, PrepareWorker, WorkerCrashed, shared_worker
 
-ProgressCallback = Callable[[int, int], None]  # (chunks embedded so far, chunks to embed)
+ProgressCallback = Callable[[int, int], None]  # (files handled so far, files to handle)
 
 
-@dataclass
-class PendingDocument:
-    meta: DocumentMeta
-    nodes: list[TextNode]
-    outcome: FileOutcome
+def _failed(path: Path, reason: str, doc_id: str | None = None) -> FileReport:
+    return FileReport(path=str(path), outcome=FileOutcome.failed, doc_id=doc_id, reason=reason)
 
 
 class Ingestor:
-    def __init__(self, settings: Settings, embedder: BaseEmbedding, index: IndexHandle):
+    def __init__(self, settings: Settings, embedder: BaseEmbedding, index: IndexHandle, worker: PrepareWorker | None = None):
         self.settings = settings
         self.embedder = embedder
         self.index = index
-        self.splitter = StructuredSplitter(max_chars=settings.chunk_max_chars)
+        self.worker = worker or shared_worker()
+        self.limits = Limits.from_settings(settings)
         self.fingerprint = f"splitter={SPLITTER_VERSION};max_chars={settings.chunk_max_chars}"
 
     def run(self, root: Path, prune: bool = True, on_progress: ProgressCallback | None = None) -> IngestSummary:
@@ -49,11 +52,15 @@ class Ingestor:
         known = {e.source_path: e for e in self.index.manifest.entries()}
         by_doc_id = {e.doc_id: e for e in known.values()}
         stored_ids = self.index.vectors.all_ids()
-        pending: list[PendingDocument] = []
         seen_paths: set[str] = set()
         claimed_ids: dict[str, str] = {}
+        queue = EmbedQueue(self.embedder, self.settings.embed_batch_size, self._commit, summary, self.settings.file_timeout_s)
 
-        for item in scan_folder(root):
+        items = list(scan_folder(root))
+        files = [item for item in items if isinstance(item, Path)]
+        if on_progress:
+            on_progress(0, len(files))
+        for item in items:
             if isinstance(item, FileReport):
                 summary.files.append(item)
                 continue
@@ -62,9 +69,10 @@ class Ingestor:
             report, doc = self._prepare(item, root, known.get(path_key), by_doc_id, claimed_ids, stored_ids)
             summary.files.append(report)
             if doc:
-                pending.append(doc)
-
-        self._embed_and_commit(pending, summary, on_progress)
+                queue.add(doc)
+            if on_progress:
+                on_progress(len(seen_paths), len(files))
+        queue.flush()
         if prune:
             self._prune(root, seen_paths, set(claimed_ids), known, summary)
         self.index.delete_orphans()
@@ -72,12 +80,14 @@ class Ingestor:
         summary.seconds = time.perf_counter() - started
         return summary
 
-    def _prepare(self, path, root, previous, by_doc_id, claimed_ids, stored_ids):
+    def _prepare(self, path, root, previous, by_doc_id, claimed_ids, stored_ids) -> tuple[FileReport, PendingDocument | None]:
         try:
-            raw = path.read_bytes()
+            check_file_size(path, path.stat().st_size, self.limits)  # before hashing gigabytes
+            digest = file_hash(path)
+        except LoadError as exc:
+            return _failed(path, exc.reason), None
         except OSError as exc:
-            return FileReport(path=str(path), outcome=FileOutcome.failed, reason=f"kan inte läsas: {exc.strerror}"), None
-        digest = content_hash(raw)
+            return _failed(path, f"kan inte läsas: {exc.strerror}"), None
         if (
             previous
             and previous.content_hash == digest
@@ -86,22 +96,27 @@ class Ingestor:
         ):
             claimed_ids[previous.doc_id] = str(path)
             return FileReport(path=str(path), outcome=FileOutcome.unchanged, doc_id=previous.doc_id, chunks=len(previous.chunk_ids)), None
+        budget = self.settings.file_timeout_s
+        deadline = time.monotonic() + budget
+        job = PrepareJob(str(path), str(root), digest, self.settings.chunk_max_chars, self.limits)
         try:
-            loaded = load_file(path)
-            meta = build_document_meta(path, root, loaded, raw)
-        except LoadError as exc:
-            return FileReport(path=str(path), outcome=FileOutcome.failed, reason=exc.reason), None
+            prepared = self.worker.prepare(job, timeout_s=budget)
+        except PrepareTimeout:
+            return _failed(path, f"tog längre tid än {budget:g} s att läsa och dela upp – avbruten (KA_FILE_TIMEOUT_S)"), None
+        except WorkerCrashed as exc:
+            return _failed(path, f"läsningen av filen kraschade (arbetsprocessen avslutades med kod {exc.returncode}) – filen hoppades över"), None
+        if isinstance(prepared, str):
+            return _failed(path, prepared), None
+        meta, nodes = prepared.meta, prepared.nodes
         owner = claimed_ids.get(meta.doc_id) or self._live_owner(by_doc_id.get(meta.doc_id), meta)
         if owner:
-            reason = f"dokument-id '{meta.doc_id}' används redan av {owner}; ge filen ett eget id"
-            return FileReport(path=str(path), outcome=FileOutcome.failed, doc_id=meta.doc_id, reason=reason), None
+            return _failed(path, f"dokument-id '{meta.doc_id}' används redan av {owner}; ge filen ett eget id", meta.doc_id), None
         claimed_ids[meta.doc_id] = str(path)
-        nodes = self.splitter([Document(id_=meta.doc_id, text=loaded.text, metadata=meta.model_dump(mode="json"))])
         if not nodes:
-            return FileReport(path=str(path), outcome=FileOutcome.failed, reason="filen innehåller ingen text att indexera"), None
+            return _failed(path, "filen innehåller ingen text att indexera"), None
         outcome = FileOutcome.updated if previous or meta.doc_id in by_doc_id else FileOutcome.new
         report = FileReport(path=str(path), outcome=outcome, doc_id=meta.doc_id, chunks=len(nodes))
-        return report, PendingDocument(meta, nodes, outcome)
+        return report, PendingDocument(meta, nodes, report, deadline)
 
     @staticmethod
     def _live_owner(entry: ManifestEntry | None, meta: DocumentMeta) -> str | None:
@@ -109,29 +124,6 @@ class Ingestor:
         if entry and entry.source_path != meta.source_path and Path(entry.source_path).exists():
             return entry.source_path
         return None
-
-    def _embed_and_commit(self, pending: list[PendingDocument], summary: IngestSummary, on_progress) -> None:
-        total = sum(len(d.nodes) for d in pending)
-        done = 0
-        if on_progress:
-            on_progress(0, total)
-        batch_size = self.settings.embed_batch_size
-        queue = [node for doc in pending for node in doc.nodes]
-        waiting = list(pending)
-        for start in range(0, len(queue), batch_size):
-            batch = queue[start : start + batch_size]
-            t0 = time.perf_counter()
-            self.embedder(batch)  # a llama-index TransformComponent: embeds get_content(EMBED)
-            summary.embed_seconds += time.perf_counter() - t0
-            done += len(batch)
-            summary.chunks_embedded += len(batch)
-            # Commit every document whose chunks are all embedded, so a crash loses little.
-            while waiting and all(n.embedding is not None for n in waiting[0].nodes):
-                self._commit(waiting.pop(0))
-            if on_progress:
-                on_progress(done, total)
-        for doc in waiting:  # documents without chunks never entered the queue
-            self._commit(doc)
 
     def _commit(self, doc: PendingDocument) -> None:
         entry = ManifestEntry(

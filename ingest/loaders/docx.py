@@ -14,6 +14,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from ingest.loaders.base import LoadedFile, LoadError
+from ingest.loaders.limits import Limits, check_archive
 from ingest.loaders.text import read_bytes
 
 # English style names, and the Swedish ones Word writes when a document was made in Swedish Word
@@ -79,7 +80,7 @@ def _table_rows(table: Table) -> list[str]:
     return rows
 
 
-def _open(path: Path) -> Document:
+def _open(path: Path, limits: Limits) -> Document:
     data = read_bytes(path)
     if not data.strip():
         raise LoadError(path, "filen är tom")
@@ -87,6 +88,11 @@ def _open(path: Path) -> Document:
         raise LoadError(path, "filen är ett äldre Word-dokument (.doc) eller lösenordsskyddad och kan inte läsas")
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise LoadError(path, "filen har ändelsen .docx men är inte ett Word-dokument")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            check_archive(path, archive, "Word-dokumentet", limits)
+    except zipfile.BadZipFile as exc:
+        raise LoadError(path, "Word-dokumentet är skadat och kan inte läsas") from exc
     try:
         return docx.Document(io.BytesIO(data))
     except (KeyError, ValueError) as exc:  # a zip without Word's parts, e.g. a renamed .xlsx
@@ -105,8 +111,8 @@ def _declared(document: Document) -> dict[str, object]:
     return declared
 
 
-def load_docx(path: Path) -> LoadedFile:
-    document = _open(path)
+def load_docx(path: Path, limits: Limits | None = None) -> LoadedFile:
+    document = _open(path, limits or Limits())
     blocks: list[str] = []
     counter = 0
     try:

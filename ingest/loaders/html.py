@@ -11,6 +11,8 @@ from lxml import etree
 from trafilatura.utils import decode_file
 
 from ingest.loaders.base import LoadedFile, LoadError
+from ingest.loaders.html_flat import flat_markdown
+from ingest.loaders.limits import Limits, check_text_length
 from ingest.loaders.text import NOT_UTF8, decode_bytes, read_bytes
 
 NO_BODY_TEXT = "HTML-sidan innehåller ingen brödtext"
@@ -24,6 +26,9 @@ _MENU = re.compile(r"banner|meny|breadcrumb|(?:^|[\s_-])(?:nav|menu)", re.I)
 _KEEP_ALWAYS = ("html", "body", "main", "article")
 _HEADINGS = {f"h{n}": n for n in range(1, 7)}
 _TABLE_SEPARATOR = re.compile(r"^\|[\s:|-]+\|?$")
+# Deeper trees go to the flat event parser: libxml2 drops everything below 2048 levels, our
+# recursive walks and trafilatura's hit Python's stack limit, and ancestor checks grow with depth.
+MAX_TREE_DEPTH = 200
 
 
 def _decode(path: Path, data: bytes) -> str:
@@ -138,12 +143,39 @@ def _metadata(text: str, tree: lxml.html.HtmlElement) -> dict[str, object]:
     return declared
 
 
-def load_html(path: Path) -> LoadedFile:
+def _tree_depth(tree: lxml.html.HtmlElement) -> int:
+    depth = deepest = 0
+    for event, _ in etree.iterwalk(tree, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _parse(text: str) -> lxml.html.HtmlElement | None:
+    """The page as an lxml tree, or None when it nests too deeply for one."""
+    parser = lxml.html.HTMLParser(huge_tree=True)
+    tree = lxml.html.document_fromstring(text, parser=parser)
+    if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log) or _tree_depth(tree) > MAX_TREE_DEPTH:
+        return None
+    return tree
+
+
+def _load_flat(path: Path, text: str) -> LoadedFile:
+    markdown, title = flat_markdown(text)
+    if not markdown.strip():
+        raise LoadError(path, NO_BODY_TEXT)
+    return LoadedFile(text=markdown + "\n", declared={"title": title} if title else {})
+
+
+def load_html(path: Path, limits: Limits | None = None) -> LoadedFile:
     text = _decode(path, read_bytes(path))
+    check_text_length(path, text, limits or Limits())
     try:
-        tree = lxml.html.document_fromstring(text)
+        tree = _parse(text)
     except (etree.ParserError, ValueError) as exc:  # only comments or whitespace
         raise LoadError(path, NO_BODY_TEXT) from exc
+    if tree is None:
+        return _load_flat(path, text)
     declared = _metadata(text, tree)
     _remove_boilerplate(tree)
     try:

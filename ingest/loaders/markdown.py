@@ -8,11 +8,12 @@ import frontmatter
 import yaml
 
 from ingest.loaders.base import LoadedFile, LoadError
+from ingest.loaders.limits import Limits
 from ingest.loaders.text import read_text
 
 
-def load_markdown(path: Path) -> LoadedFile:
-    raw = read_text(path)
+def load_markdown(path: Path, limits: Limits | None = None) -> LoadedFile:
+    raw = read_text(path, limits)
     try:
         post = frontmatter.loads(raw)
     except yaml.YAMLError as exc:

@@ -9,6 +9,7 @@ from pathlib import Path
 from pypdf import PasswordType, PdfReader
 
 from ingest.loaders.base import PAGE_MARKER, LoadedFile, LoadError
+from ingest.loaders.limits import Limits, check_text_length
 from ingest.loaders.text import STRUCTURE_START, as_list_item, read_bytes
 
 # Running page numbers ('3', 'Sida 3 av 10', '3/10') repeat on every page and carry no content.
@@ -80,7 +81,8 @@ def _declared_title(reader: PdfReader) -> str | None:
     return title
 
 
-def load_pdf(path: Path) -> LoadedFile:
+def load_pdf(path: Path, limits: Limits | None = None) -> LoadedFile:
+    limits = limits or Limits()
     reader = _open(path)
     try:
         pages = list(reader.pages)
@@ -91,6 +93,7 @@ def load_pdf(path: Path) -> LoadedFile:
     parts: list[str] = []
     failed = 0
     has_text = False
+    length = 0
     for number, page in enumerate(pages, start=1):
         try:
             body = page_to_markdown(page.extract_text() or "")
@@ -99,6 +102,9 @@ def load_pdf(path: Path) -> LoadedFile:
             body = ""
         has_text = has_text or bool(body)
         parts.append(f"{PAGE_MARKER.format(n=number)}\n\n{body}".rstrip())
+        length += len(parts[-1])
+        if length > limits.max_text_chars:  # stop reading pages as soon as the limit is passed
+            check_text_length(path, "\n\n".join(parts), limits)
     if not has_text:
         if failed:
             raise LoadError(path, "PDF-filen är skadad eller inte en giltig PDF")

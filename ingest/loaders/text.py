@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from ingest.loaders.base import LoadedFile, LoadError
+from ingest.loaders.limits import Limits, check_text_length
 
 # Lines the splitter must see at the start of a block to recognise statute paragraphs
 # ('8 §', '9 a §'), chapters ('2 kap.') and agenda items ('§ 121', 'KFN § 121', 'Punkt 3').
@@ -56,8 +57,11 @@ def read_bytes(path: Path) -> bytes:
         raise LoadError(path, "filen kunde inte läsas från disken") from exc
 
 
-def read_text(path: Path) -> str:
-    return decode_bytes(path, read_bytes(path))
+def read_text(path: Path, limits: Limits | None = None) -> str:
+    text = decode_bytes(path, read_bytes(path))
+    # Checked before the text is structured: a 50 MB text must cost one decode, not a split.
+    check_text_length(path, text, limits or Limits())
+    return text
 
 
 def as_list_item(line: str) -> str | None:
@@ -85,8 +89,8 @@ def _is_heading_candidate(lines: list[str]) -> bool:
     )
 
 
-def load_text(path: Path) -> LoadedFile:
-    raw = read_text(path)
+def load_text(path: Path, limits: Limits | None = None) -> LoadedFile:
+    raw = read_text(path, limits)
     paragraphs = [
         [line.rstrip() for line in chunk.split("\n") if line.strip()]
         for chunk in re.split(r"\n\s*\n", raw)

@@ -399,7 +399,7 @@ def test_registry_rejects_unsupported_suffix(tmp_path: Path) -> None:
 
 
 def test_registry_wraps_unexpected_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(path: Path) -> LoadedFile:
+    def broken(path: Path, limits) -> LoadedFile:
         raise RuntimeError("trasig")
 
     monkeypatch.setitem(LOADERS, ".txt", broken)

@@ -1,0 +1,79 @@
+"""Embedding and committing documents as they arrive, in small batches.
+
+Small documents share embedding calls (one call per `batch_size` chunks, however many files
+they come from) and each is committed as soon as its chunks are embedded, so a slow or failing
+file later in the folder never holds back the ones before it. A document with more chunks than
+one batch is embedded on its own and checked against its deadline between batches: when its
+time is up it is dropped and reported, and whatever was indexed for it before stays as it was.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from llama_index.core.base.embeddings.base import BaseEmbedding
+from llama_index.core.schema import TextNode
+
+from assistant.schema import DocumentMeta, FileOutcome, FileReport, IngestSummary
+
+
+@dataclass
+class PendingDocument:
+    meta: DocumentMeta
+    nodes: list[TextNode]
+    report: FileReport
+    deadline: float  # time.monotonic() by which the file must be done
+
+
+class EmbedQueue:
+    def __init__(
+        self, embedder: BaseEmbedding, batch_size: int, commit: Callable[[PendingDocument], None],
+        summary: IngestSummary, timeout_s: float,
+    ):
+        self.embedder = embedder
+        self.batch_size = batch_size
+        self.commit = commit
+        self.summary = summary
+        self.timeout_s = timeout_s
+        self._waiting: list[PendingDocument] = []
+
+    def add(self, doc: PendingDocument) -> None:
+        if len(doc.nodes) > self.batch_size:
+            self.flush()
+            self._embed_alone(doc)
+            return
+        self._waiting.append(doc)
+        if sum(len(d.nodes) for d in self._waiting) >= self.batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        nodes = [node for doc in self._waiting for node in doc.nodes]
+        for start in range(0, len(nodes), self.batch_size):
+            self._embed(nodes[start : start + self.batch_size])
+        for doc in self._waiting:
+            self.commit(doc)
+        self._waiting.clear()
+
+    def _embed(self, batch: list[TextNode]) -> None:
+        started = time.perf_counter()
+        self.embedder(batch)  # a llama-index TransformComponent: embeds get_content(EMBED)
+        self.summary.embed_seconds += time.perf_counter() - started
+        self.summary.chunks_embedded += len(batch)
+
+    def _embed_alone(self, doc: PendingDocument) -> None:
+        for start in range(0, len(doc.nodes), self.batch_size):
+            if time.monotonic() > doc.deadline:
+                self._too_slow(doc, done=start)
+                return
+            self._embed(doc.nodes[start : start + self.batch_size])
+        self.commit(doc)
+
+    def _too_slow(self, doc: PendingDocument, done: int) -> None:
+        doc.report.outcome = FileOutcome.failed
+        doc.report.chunks = 0
+        doc.report.reason = (
+            f"tog längre tid än {self.timeout_s:g} s att indexera (bara {done} av {len(doc.nodes)} avsnitt "
+            "hann bäddas in) – avbruten; dela upp filen eller höj KA_FILE_TIMEOUT_S"
+        )
