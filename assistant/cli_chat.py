@@ -6,7 +6,6 @@ import asyncio
 import getpass
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -61,17 +60,25 @@ def chat(
     if not open_browser:
         command.append("--headless")
     console.print(f"Chatten startar på http://{settings.chat_host}:{port or settings.chat_port}")
-    raise typer.Exit(subprocess.call(command, env=env, cwd=app_root))
+    # Chainlit replaces this process rather than running as its child: SIGTERM or Ctrl-C then
+    # reach the server itself, and no orphan is left answering on the port.
+    sys.stdout.flush()
+    os.chdir(app_root)
+    os.execve(sys.executable, command, env)
 
 
 def prepare_app_root(app_root: Path) -> Path:
     """A per-installation Chainlit root in the data dir: Chainlit writes session files to
     <root>/.files and deletes that folder on shutdown, so two instances (or a read-only
-    package folder) must never share it. Config, translations and welcome text are copied in."""
+    package folder) must never share it. Config, translations and welcome text are copied in,
+    and the patched web app is built beside them (assistant.chat.frontend)."""
+    from assistant.chat.frontend import build_frontend
+
     app_root.mkdir(parents=True, exist_ok=True)
     shutil.copytree(CHAT_DIR / ".chainlit", app_root / ".chainlit", dirs_exist_ok=True)
     for readme in CHAT_DIR.glob("chainlit*.md"):
         shutil.copy2(readme, app_root / readme.name)
+    build_frontend(app_root)  # config.toml's `custom_build` points here
     return app_root
 
 

@@ -12,6 +12,7 @@ from assistant.extractive import ExtractiveAnswerer
 from assistant.glossary import swedish_equivalents
 from assistant.llm import LLMAnswerer, build_llm
 from assistant.rerank import EvidenceReranker
+from assistant.safe_text import defang_markdown
 from assistant.retrieval import HybridRetriever, RetrievalMode
 from assistant.schema import Answer, RetrievedChunk, SearchFilters
 from assistant.settings import Settings
@@ -63,6 +64,8 @@ class Assistant:
         The final Answer is authoritative: in LLM mode its text is the validated one (citations
         renumbered, unknown [n] dropped), and if the endpoint fails mid-stream it is the extractive
         fallback with a notice, so a UI should replace the streamed text with `answer.answer`.
+        The final text is defanged (no raw HTML, images or non-http links, whatever the sources
+        or the model wrote); LLM deltas are raw, so a UI shows `defang_markdown(text so far)`.
         """
         history = history or []
         started = time.perf_counter()
@@ -81,10 +84,10 @@ class Assistant:
                     yield item
             assert answer is not None
             timings["llm_ms"] = round((last_delta - retrieved) * 1000, 2)
-            chunks: list[str] = []
         else:
             answer = self.extractive.answer(question, history, hits)
-            chunks = _text_chunks(answer.answer)
+        answer.answer = defang_markdown(answer.answer)
+        chunks = [] if self.uses_llm(mode) else _text_chunks(answer.answer)
         done = time.perf_counter()
         answer.timings = {
             "retrieval_ms": round((retrieved - started) * 1000, 2),

@@ -16,7 +16,9 @@ from assistant.chat.schema import adapt_engine, sqlite_conninfo
 from assistant.chat.sources import source_markdown
 from assistant.chat.storage import LocalStorageClient, register_file_route
 from assistant.chat.users import UserStore
+from assistant.chat.guards import register_ownership_guards
 from assistant.conversation import is_english
+from assistant.safe_text import defang_markdown
 from assistant.schema import DOC_TYPE_LABELS_SV, Answer, DocType, SearchFilters, date_sort_key
 from assistant.settings import get_settings
 
@@ -63,6 +65,7 @@ async def _owner_id(identifier: str) -> str | None:
 
 
 register_file_route(chainlit_app, storage, _owner_id)
+register_ownership_guards(chainlit_app, data_layer)
 
 if settings.chat_auth == "password":
 
@@ -137,7 +140,10 @@ def _elements(answer: Answer) -> list:
     english = is_english(answer.question)
     elements = []
     for c in answer.citations:
-        name = f"[{c.n}]"  # the panel opens from the marker only if its name occurs in the text
+        # The panel opens from the marker only if its name occurs in the text. Names repeat
+        # across answers; Chainlit resolves a marker to the element of its own message (forId),
+        # which the browser tests check for every marker of every answer.
+        name = f"[{c.n}]"
         if c.source_path.lower().endswith(".pdf") and Path(c.source_path).exists():
             # A PDF opens at the cited page (Chainlit honours `page` for side/page display).
             first_page = int(c.page.split("–")[0]) if c.page else 1
@@ -160,13 +166,16 @@ async def _stream_answer(question: str, history: list[str], filters: SearchFilte
             loop.call_soon_threadsafe(queue.put_nowait, exc)
 
     threading.Thread(target=produce, daemon=True).start()
+    streamed = ""
     while True:
         item = await queue.get()
         if isinstance(item, Exception):
             raise item
         if isinstance(item, Answer):
             return item
-        await msg.stream_token(item)
+        # Deltas can split a link or tag in two; what is shown is always the defanged whole.
+        streamed += item
+        await msg.stream_token(defang_markdown(streamed), is_sequence=True)
 
 
 @cl.on_message

@@ -7,6 +7,7 @@ server, so the files live under the data dir and a route checks the login before
 
 from __future__ import annotations
 
+import logging
 import mimetypes
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,21 @@ from typing import Any
 from chainlit.data.storage_clients.base import BaseStorageClient
 
 ROUTE_PREFIX = "/kulturassistent/files"
+log = logging.getLogger(__name__)
+
+
+def is_plain_key(object_key: str) -> bool:
+    """Object keys are `<user id>/<element id>/<name>` as the data layer writes them. A key with
+    `..`, an absolute start, a backslash or a NUL is never one of ours, however it was encoded
+    on the way in (the router hands us the percent-decoded path)."""
+    parts = object_key.split("/")
+    return (
+        bool(object_key)
+        and not object_key.startswith("/")
+        and "\\" not in object_key
+        and "\x00" not in object_key
+        and all(part not in {"", ".", ".."} for part in parts)
+    )
 
 
 class LocalStorageClient(BaseStorageClient):
@@ -21,9 +37,14 @@ class LocalStorageClient(BaseStorageClient):
         self.root = root.resolve()
         self.root.mkdir(parents=True, exist_ok=True)
 
-    def path_for(self, object_key: str) -> Path | None:
+    def path_for(self, object_key: str, owner: str | None = None) -> Path | None:
+        """The file for a key, or None when the key is not a plain key or its resolved path lies
+        outside the files folder (or, given an owner, outside that owner's own folder)."""
+        if not is_plain_key(object_key):
+            return None
+        base = self.root / owner if owner else self.root
         path = (self.root / object_key).resolve()
-        return path if path.is_relative_to(self.root) else None  # no ../ escapes
+        return path if path.is_relative_to(base.resolve()) else None
 
     async def upload_file(
         self, object_key: str, data: bytes | str, mime: str = "application/octet-stream",
@@ -64,8 +85,11 @@ def register_file_route(app, storage: LocalStorageClient, owner_id_of) -> None:
         if user is None:
             raise HTTPException(status_code=401, detail="Inloggning krävs")
         owner = await owner_id_of(user.identifier)
-        path = storage.path_for(object_key)
-        if not owner or not object_key.startswith(f"{owner}/") or path is None or not path.exists():
+        # Ownership is decided on the resolved path, never on the raw key's prefix.
+        path = storage.path_for(object_key, owner) if owner and is_plain_key(owner) else None
+        if path is None:
+            log.warning("refused file key %r for user %r", object_key, user.identifier)
+        if path is None or not path.is_file():
             raise HTTPException(status_code=404, detail="Finns inte")
         return FileResponse(path, media_type=mimetypes.guess_type(path.name)[0] or "text/plain")
 

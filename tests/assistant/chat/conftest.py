@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.cookiejar
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -49,10 +50,25 @@ class ChatServer:
                 time.sleep(0.5)
         pytest.fail(f"the chat app did not answer within 120 s: {self.log.read_text()[-3000:]}")
 
-    def stop(self) -> None:
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        """Stop the server the way a service manager does, and make sure nothing is left on the port."""
         if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=30)
+            self.process.send_signal(sig)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+                pytest.fail(f"the chat app ignored signal {sig} for 30 s")
+        deadline = time.time() + 10
+        while self.listening() and time.time() < deadline:
+            time.sleep(0.2)
+        assert not self.listening(), f"something still answers on port {self.port} after the chat app stopped"
+
+    def listening(self) -> bool:
+        with socket.socket() as s:
+            s.settimeout(0.5)
+            return s.connect_ex(("127.0.0.1", self.port)) == 0
 
     def restart(self) -> None:
         self.stop()
@@ -93,3 +109,49 @@ def chat_server(full_corpus_index, tmp_path_factory):
     server.start()
     yield server
     server.stop()
+
+
+CHROMIUM = "/usr/bin/chromium"
+# Without the background-networking flags Chromium keeps dialling Google on a closed network.
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("Debian's chromium is not installed (.ci/run installs it)")
+    with sync_api.sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+def log_in(browser, url: str, locale: str = "sv-SE", screenshot: str | None = None, requests: list[str] | None = None,
+           user: str = USER, password: str = PASSWORD):
+    """A new browser context, logged in, with the chat ready for input. Every request the
+    page makes is appended to `requests` when one is given."""
+    context = browser.new_context(locale=locale, viewport={"width": 1400, "height": 900})
+    if requests is not None:
+        context.on("request", lambda request: requests.append(request.url))
+    page = context.new_page()
+    page.goto(url)
+    page.locator("#email").wait_for(timeout=30_000)
+    if screenshot:
+        page.screenshot(path=str(ARTIFACTS / screenshot))
+    page.fill("#email", user)
+    page.fill("#password", password)
+    page.locator("button[type=submit]").click()
+    page.locator("#chat-input").wait_for(timeout=30_000)
+    # Starters arrive over the websocket: once they show, the chat session is ready for input.
+    page.locator("[id^=starter-]").first.wait_for(timeout=30_000)
+    return context, page
+
+
+def send(page, text: str) -> None:
+    page.locator("#chat-input").fill(text)
+    page.locator("#chat-submit").click()
+    page.get_by_text(text).first.wait_for(timeout=15_000)

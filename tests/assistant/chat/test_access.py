@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import re
+import signal
 import urllib.error
+from pathlib import Path
 import urllib.request
+
+import pytest
 
 from tests.assistant.chat.conftest import Session
 
@@ -67,3 +71,19 @@ def test_header_login_behind_an_sso_proxy(full_corpus_index, tmp_path):
         assert status == 200 and b"kommun.anna" in body
     finally:
         server.stop()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_stops_the_whole_chat_and_frees_its_port(full_corpus_index, tmp_path, sig):
+    """`kulturassistent chat` is the server process itself: a signal to it leaves no child behind."""
+    from tests.assistant.chat.conftest import ChatServer
+
+    settings, _, _ = full_corpus_index
+    server = ChatServer(settings.data_dir, tmp_path / "signal.log",
+                        {"KA_CHAT_DB_URL": f"sqlite+aiosqlite:///{tmp_path / 'chat.sqlite'}"})
+    server.start()
+    pid = server.process.pid
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    server.stop(sig)  # asserts the port is free afterwards
+    assert server.process.returncode is not None
+    assert not [c for c in children if Path(f"/proc/{c}").exists()], "a child of the chat outlived it"

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
+from markdown_it import MarkdownIt
 
 from assistant.chat.feedback import to_gold_question
 from assistant.chat.sources import highlight, source_markdown
@@ -42,19 +44,42 @@ def _citation(**overrides) -> Citation:
     return Citation(**(fields | overrides))
 
 
+RENDER = MarkdownIt("commonmark", {"html": True})  # raw HTML allowed: the worst case
+
+
 def test_source_panel_highlights_exactly_the_quoted_lines():
-    marked = highlight(_citation().passage, _citation().quote)
-    assert "**8 § Landstinget ska främja**" in marked
-    assert "1. **museiverksamhet,**" in marked and "2. **filmkulturell verksamhet.**" in marked
-    assert "**Denna förordning" not in marked
+    rendered = [RENDER.renderInline(line) for line in highlight(_citation().passage, _citation().quote)]
+    assert rendered[:3] == [
+        "<strong>8 § Landstinget ska främja</strong>",
+        "1. <strong>museiverksamhet,</strong>",  # the list number is source text, not a list
+        "2. <strong>filmkulturell verksamhet.</strong>",
+    ]
+    assert not any("Denna förordning</strong>" in line for line in rendered)
 
 
 def test_source_panel_names_document_section_page_date_and_link():
-    text = source_markdown(_citation(page="3–4"))
-    assert text.startswith("### SFS 2014:1586")
-    assert "*författning* · 8 § · s. 3–4 · 2014-12-22" in text
-    assert "[Öppna källan](https://example.org/sfs)" in text
+    rendered = RENDER.render(source_markdown(_citation(page="3–4")))
+    assert rendered.startswith("<h3>SFS 2014:1586</h3>")
+    assert "<em>författning</em> · 8 § · s. 3–4 · 2014-12-22" in rendered
+    assert '<a href="https://example.org/sfs">Öppna källan</a>' in rendered
     assert "p. 3–4" in source_markdown(_citation(page="3–4"), english=True)
+
+
+HOSTILE = '<img src=x onerror="alert(1)"><script>alert(2)</script>[klick](javascript:alert(3))![b](https://t.example/p.png)'
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,<script>alert(1)</script>", "vbscript:x", "//evil.example/x", ""])
+def test_source_panel_links_only_http_addresses(url):
+    rendered = RENDER.render(source_markdown(_citation(source_url=url)))
+    assert "Öppna källan" not in rendered and "href" not in rendered
+
+
+def test_source_panel_shows_markup_from_document_metadata_and_text_as_text():
+    citation = _citation(title=HOSTILE, section=HOSTILE, passage=f"Före {HOSTILE} efter.", quote="Före")
+    rendered = RENDER.render(source_markdown(citation))
+    assert set(re.findall(r"<([a-z0-9]+)", rendered)) <= {"h3", "p", "em", "blockquote", "strong", "a", "br"}, rendered
+    assert re.findall(r'href="([^"]*)"', rendered) == ["https://example.org/sfs"]
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in rendered  # shown, as text
 
 
 @pytest.mark.parametrize(

@@ -9,45 +9,10 @@ import subprocess
 import sys
 
 import frontmatter
-import pytest
 
 from evals.questions import load_questions
-from tests.assistant.chat.conftest import ARTIFACTS, PASSWORD, USER, Session
+from tests.assistant.chat.conftest import ARTIFACTS, Session, log_in, send
 from tests.conftest import REPO
-
-CHROMIUM = "/usr/bin/chromium"
-# Without the background-networking flags Chromium keeps dialling Google on a closed network.
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not os.path.exists(CHROMIUM):
-        pytest.fail("Debian's chromium is not installed (.ci/run installs it)")
-    with sync_api.sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
-
-
-def _log_in(browser, url: str, locale: str = "sv-SE", screenshot: str | None = None):
-    context = browser.new_context(locale=locale, viewport={"width": 1400, "height": 900})
-    page = context.new_page()
-    page.goto(url)
-    page.locator("#email").wait_for(timeout=30_000)
-    if screenshot:
-        page.screenshot(path=str(ARTIFACTS / screenshot))
-    page.fill("#email", USER)
-    page.fill("#password", PASSWORD)
-    page.locator("button[type=submit]").click()
-    page.locator("#chat-input").wait_for(timeout=30_000)
-    # Starters arrive over the websocket: once they show, the chat session is ready for input.
-    page.locator("[id^=starter-]").first.wait_for(timeout=30_000)
-    return context, page
 
 
 def _titles_of(doc_ids: list[str], corpus) -> set[str]:
@@ -56,7 +21,7 @@ def _titles_of(doc_ids: list[str], corpus) -> set[str]:
 
 def test_starter_answer_with_openable_citation(chat_server, browser, shared_corpus):
     ARTIFACTS.mkdir(exist_ok=True)
-    context, page = _log_in(browser, chat_server.url, screenshot="chat-login.png")
+    context, page = log_in(browser, chat_server.url, screenshot="chat-login.png")
     assert page.get_by_text("Logga in").count() == 0  # logged in, Swedish UI
     starter = page.locator("[id^=starter-]", has_text="De sju verksamhetsområdena")
     starter.wait_for(timeout=30_000)
@@ -88,18 +53,12 @@ def test_starter_answer_with_openable_citation(chat_server, browser, shared_corp
     context.close()
 
 
-def _send(page, text: str) -> None:
-    page.locator("#chat-input").fill(text)
-    page.locator("#chat-submit").click()
-    page.get_by_text(text).first.wait_for(timeout=15_000)
-
-
 def test_follow_up_in_the_ui(chat_server, browser):
-    context, page = _log_in(browser, chat_server.url)
-    _send(page, "Hur tas Skånes regionala kulturplan för 2025–2028 fram?")
+    context, page = log_in(browser, chat_server.url)
+    send(page, "Hur tas Skånes regionala kulturplan för 2025–2028 fram?")
     page.locator(".element-link").first.wait_for(timeout=60_000)
     links_before = page.locator(".element-link").count()
-    _send(page, "Och när beslutade kulturnämnden om den?")
+    send(page, "Och när beslutade kulturnämnden om den?")
     page.wait_for_function(f"document.querySelectorAll('.element-link').length > {links_before}", timeout=60_000)
     assert "19 juni" in page.locator(".step").last.inner_text()
     page.screenshot(path=str(ARTIFACTS / "chat-follow-up.png"))
