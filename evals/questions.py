@@ -69,3 +69,28 @@ def load_questions(path: str | Path) -> list[GoldQuestion]:
         first_line[question.id] = lineno
         questions.append(question)
     return questions
+
+
+# The split of questions q089 onwards, made before any tuning on them: per category, a seeded
+# shuffle sends half (rounded up) to test. q001–q088 keep the split they had when they were
+# tuned on, so no question tuned on as dev is ever counted as test.
+SPLIT_SEED = 16
+FIRST_UNTUNED = "q089"
+
+
+def stratified_split(questions: list[GoldQuestion], seed: int = SPLIT_SEED) -> dict[str, list[str]]:
+    """{"dev": ids, "test": ids}: half of each category in test, the same for every run."""
+    import random
+    from collections import defaultdict
+
+    by_category: dict[str, list[str]] = defaultdict(list)
+    for q in questions:
+        by_category[q.category].append(q.id)
+    split: dict[str, list[str]] = {"dev": [], "test": []}
+    for category in sorted(by_category):
+        ids = sorted(by_category[category])
+        random.Random(f"{seed}:{category}").shuffle(ids)
+        cut = (len(ids) + 1) // 2
+        split["test"] += ids[:cut]
+        split["dev"] += ids[cut:]
+    return {name: sorted(ids) for name, ids in split.items()}

@@ -10,7 +10,7 @@ import frontmatter
 import pytest
 
 from evals.metrics import normalise
-from evals.questions import GoldQuestion, load_questions
+from evals.questions import FIRST_UNTUNED, GoldQuestion, load_questions, stratified_split
 
 REPO = Path(__file__).resolve().parents[2]
 QUESTIONS = REPO / "evals" / "questions.jsonl"
@@ -91,7 +91,19 @@ def test_splits_cover_every_id_once(questions):
     assert len(listed) == len(set(listed))
     test_categories = {q.category for q in questions if q.id in set(splits["test"])}
     assert test_categories == CATEGORIES  # stratified: every category in the test split
-    assert 0.25 <= len(splits["test"]) / len(listed) <= 0.4
+    assert 0.4 <= len(splits["test"]) / len(listed) <= 0.6
+
+
+def test_untuned_questions_are_split_by_the_fixed_seed(questions):
+    """Questions from q089 on were split by seed before any tuning; the file must say exactly that."""
+    splits = json.loads(SPLITS.read_text(encoding="utf-8"))
+    untuned = [q for q in questions if q.id >= FIRST_UNTUNED]
+    expected = stratified_split(untuned)
+    for name in ("dev", "test"):
+        assert sorted(i for i in splits[name] if i >= FIRST_UNTUNED) == expected[name]
+    for category in {q.category for q in untuned}:
+        ids = [q.id for q in untuned if q.category == category]
+        assert abs(2 * sum(i in expected["test"] for i in ids) - len(ids)) <= 1, category
 
 
 # --- loader errors ----------------------------------------------------------------------------------
