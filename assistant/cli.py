@@ -9,9 +9,11 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.markdown import Markdown
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from assistant.safe_text import safe_url
 from assistant.schema import DOC_TYPE_LABELS_SV, DocType, FileOutcome, IngestSummary, date_sort_key
 from assistant.settings import get_settings
 
@@ -59,39 +61,59 @@ def ingest(
     prune: Annotated[
         bool, typer.Option("--prune/--no-prune", help="Ta bort dokument vars fil har försvunnit ur mappen.")
     ] = True,
-    rebuild: Annotated[bool, typer.Option("--rebuild", help="Töm indexet och bygg om det från början.")] = False,
+    rebuild: Annotated[
+        bool, typer.Option("--rebuild", help="Bygg ett nytt index bredvid det gamla och byt när det är klart.")
+    ] = False,
+    wait: Annotated[
+        float | None,
+        typer.Option("--wait", help="Vänta så här många sekunder om en annan indexering pågår (standard KA_INGEST_LOCK_WAIT_S)."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Skriv sammanfattningen som JSON.")] = False,
 ) -> None:
     """Indexera dokument (Markdown, text, HTML, PDF, DOCX) inkrementellt."""
     from ingest.embedders import EmbedderUnavailable, build_embedder
     from ingest.index import IndexHandle
+    from ingest.lock import IngestLock, IngestLocked
     from ingest.pipeline import Ingestor
     from ingest.store import EmbedderMismatch, StoreUnavailable
 
     settings = get_settings()
     roots = paths or [Path("corpus")]
+    lock = IngestLock(settings.data_dir)
     try:
-        embedder = build_embedder(settings.embed_model, settings.embed_batch_size)
-        index = IndexHandle.open(settings, embedder, rebuild=rebuild)
-    except (EmbedderUnavailable, EmbedderMismatch, StoreUnavailable) as exc:
+        lock.acquire(settings.ingest_lock_wait_s if wait is None else wait)
+    except IngestLocked as exc:
         _fail(str(exc))
-    ingestor = Ingestor(settings, embedder, index)
-    summaries: list[IngestSummary] = []
-    with Progress(
-        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=errors, disable=as_json,
-    ) as progress:
-        for root in roots:
-            task = progress.add_task(f"Bäddar in {root}", total=None)
-            summaries.append(
-                ingestor.run(root, prune=prune, on_progress=lambda d, t, task=task: progress.update(task, completed=d, total=t))
+    with lock:
+        if lock.stale and not as_json:
+            errors.print(
+                f"[yellow]En tidigare indexering (pid {lock.stale.pid}, startad {lock.stale.started.replace('T', ' ')}) "
+                "avbröts innan den blev klar; den här körningen fullföljer den.[/]"
             )
-    index.close()
+        try:
+            embedder = build_embedder(settings.embed_model, settings.embed_batch_size)
+            index = IndexHandle.open(settings, embedder, rebuild=rebuild)
+        except (EmbedderUnavailable, EmbedderMismatch, StoreUnavailable) as exc:
+            _fail(str(exc))
+        ingestor = Ingestor(settings, embedder, index)
+        summaries: list[IngestSummary] = []
+        with Progress(
+            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            console=errors, disable=as_json,
+        ) as progress:
+            for root in roots:
+                task = progress.add_task(f"Indexerar {root}", total=None)
+                summaries.append(
+                    ingestor.run(root, prune=prune, on_progress=lambda d, t, task=task: progress.update(task, completed=d, total=t))
+                )
+        # Only a rebuild that got through every folder replaces the live index.
+        index.finish_rebuild()
+        index.close()
     merged = _merge(summaries)
     if as_json:
         print(merged.model_dump_json(indent=2))
     else:
-        _print_summary(merged, settings.store_label)
+        _print_summary(merged, index.settings.store_label)
     raise typer.Exit(merged.exit_code)
 
 
@@ -191,8 +213,10 @@ def ask(
     if answer.citations:
         console.print("\n[bold]Källor[/]")
     for c in answer.citations:
+        # Titles and sections come from documents: never rich markup, and only http(s) addresses.
         where = ", ".join(p for p in (c.section, f"s. {c.page}" if c.page else "", c.published or "odaterad") if p)
-        console.print(f"[bold][{c.n}][/] {c.title} – {where}\n    {c.source_url}", soft_wrap=True, highlight=False)
+        address = safe_url(c.source_url) or ""
+        console.print(f"[bold]\\[{c.n}][/] {escape(c.title)} – {escape(where)}\n    {escape(address)}", soft_wrap=True, highlight=False)
 
 
 def _open_assistant(settings):

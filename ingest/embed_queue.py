@@ -41,7 +41,9 @@ class EmbedQueue:
 
     def add(self, doc: PendingDocument) -> None:
         if len(doc.nodes) > self.batch_size:
+            started = time.monotonic()
             self.flush()
+            doc.deadline += time.monotonic() - started  # the others' embedding is not this file's time
             self._embed_alone(doc)
             return
         self._waiting.append(doc)

@@ -1,5 +1,6 @@
 """One handle on everything an index consists of: Chroma vectors, the lexical index and the
-manifest, kept consistent with each other."""
+manifest, kept consistent with each other, in the live generation (see generations.py) or, for a
+rebuild, in a new one that becomes live only when `finish_rebuild` is called."""
 
 from __future__ import annotations
 
@@ -10,28 +11,44 @@ from llama_index.core.schema import MetadataMode, TextNode
 
 from assistant.schema import IndexStatus
 from assistant.settings import Settings
+from ingest import generations
 from ingest.embedders import embedder_identity
 from ingest.lexical import LexicalIndex
 from ingest.manifest import Manifest, ManifestEntry
-from ingest.store import UpsertingChromaVectorStore, drop_collection, open_vector_store, stored_embedder
+from ingest.store import UpsertingChromaVectorStore, open_vector_store, stored_embedder
 
 
 class IndexHandle:
-    def __init__(self, settings: Settings, vectors: UpsertingChromaVectorStore, lexical: LexicalIndex):
-        self.settings = settings
+    def __init__(
+        self, settings: Settings, vectors: UpsertingChromaVectorStore, lexical: LexicalIndex,
+        rebuilding_for: Settings | None = None,
+    ):
+        self.settings = settings  # of this generation: its collection and lexical file
         self.vectors = vectors
         self.lexical = lexical
         self.manifest = Manifest(lexical.conn)
+        self._rebuilding_for = rebuilding_for
 
     @classmethod
     def open(cls, settings: Settings, embedder: BaseEmbedding, rebuild: bool = False) -> "IndexHandle":
+        """The live index; with `rebuild`, an empty new generation beside it (hold the ingest lock)."""
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         if rebuild:
-            drop_collection(settings)
-            LexicalIndex.delete_files(settings.lexical_db)
+            generations.remove_stale(settings)
+            target = generations.new_generation(settings)
+        else:
+            target = generations.live(settings)
         name, dimension = embedder_identity(embedder)
-        vectors = open_vector_store(settings, name, dimension)
-        return cls(settings, vectors, LexicalIndex(settings.lexical_db))
+        vectors = open_vector_store(target, name, dimension)
+        return cls(target, vectors, LexicalIndex(target.lexical_db), rebuilding_for=settings if rebuild else None)
+
+    def finish_rebuild(self) -> None:
+        """Switch readers to the rebuilt generation (atomic), then drop generations older than the previous."""
+        if self._rebuilding_for is None:
+            return
+        generations.activate(self._rebuilding_for, self.settings)
+        generations.remove_stale(self._rebuilding_for)
+        self._rebuilding_for = None
 
     def write_document(self, entry: ManifestEntry, nodes: list[TextNode]) -> None:
         previous = self.manifest.get(entry.doc_id)
@@ -66,6 +83,7 @@ class IndexHandle:
 
 def index_status(settings: Settings) -> IndexStatus:
     """What is indexed, read without loading an embedding model."""
+    settings = generations.live(settings)
     embedder, dimension = stored_embedder(settings)
     entries: list[ManifestEntry] = []
     if settings.lexical_db.exists():

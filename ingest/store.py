@@ -111,11 +111,3 @@ def stored_embedder(settings: Settings) -> tuple[str | None, int | None]:
         return None, None
     meta = collection.metadata or {}
     return meta.get("embedder"), meta.get("dimension")
-
-
-def drop_collection(settings: Settings) -> None:
-    client = make_client(settings)
-    try:
-        client.delete_collection(settings.collection)
-    except Exception:
-        pass  # nothing to drop
