@@ -28,12 +28,13 @@ import re
 import threading
 from collections import Counter
 from functools import lru_cache
+from importlib.metadata import version
 
 import Stemmer
 
 # Snowball's Swedish rules differ between PyStemmer majors (3.x strips "-et": arbetet -> arbet),
 # so postings written under one major are wrong for another; the signature says which one.
-_STEMMER_MAJOR = Stemmer.version().split(".")[0]
+_STEMMER_MAJOR = version("PyStemmer").split(".")[0]
 
 # Function words only; domain words (kultur, region, plan, bidrag, ...) must never be here.
 STOP_WORDS: frozenset[str] = frozenset("""
