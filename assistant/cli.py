@@ -88,7 +88,8 @@ def ingest(
         if lock.stale and not as_json:
             errors.print(
                 f"[yellow]En tidigare indexering (pid {lock.stale.pid}, startad {lock.stale.started.replace('T', ' ')}) "
-                "avbröts innan den blev klar; den här körningen fullföljer den.[/]"
+                "avbröts innan den blev klar; den här körningen fullföljer den.[/]",
+                soft_wrap=True, highlight=False,
             )
         try:
             embedder = build_embedder(settings.embed_model, settings.embed_batch_size)
