@@ -1,9 +1,11 @@
-"""Run the gold questions through the assistant and score every answer."""
+"""Run the gold questions through the assistant (or a baseline) and score every answer."""
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from assistant.schema import Answer
 from assistant.service import Assistant
@@ -29,13 +31,47 @@ def corpus_index(settings: Settings, corpus: Path, embed_model: str) -> tuple[Se
     return eval_settings, index, embedder
 
 
+@dataclass(frozen=True)
+class Response:
+    """What scoring looks at in any system's answer, ours or a baseline's.
+
+    `ranked_docs` is the retrieval order (one entry per passage, best first) that hit@k and MRR
+    are computed over; `cited_docs` are the documents the answer cites.
+    """
+
+    text: str
+    ranked_docs: list[str]
+    cited_docs: list[str]
+    abstained: bool
+
+    @classmethod
+    def from_answer(cls, answer: Answer) -> Response:
+        return cls(
+            text=answer.answer, ranked_docs=[hit.meta.doc_id for hit in answer.retrieved],
+            cited_docs=[c.doc_id for c in answer.citations], abstained=answer.abstained,
+        )
+
+
+class Responder(Protocol):
+    """A system under evaluation: a gold question in, a scorable response out."""
+
+    def warm_up(self) -> None: ...
+
+    def respond(self, question: GoldQuestion) -> tuple[Response, float]:
+        """The response and its latency in milliseconds (what this system spends answering)."""
+        ...
+
+
 def score_answer(question: GoldQuestion, answer: Answer, latency_ms: float) -> dict:
-    ranked = [hit.meta.doc_id for hit in answer.retrieved]
-    cited = [c.doc_id for c in answer.citations]
+    return score_response(question, Response.from_answer(answer), latency_ms)
+
+
+def score_response(question: GoldQuestion, response: Response, latency_ms: float) -> dict:
+    ranked, cited = response.ranked_docs, response.cited_docs
     expected = set(question.expected_docs)
     record: dict = {
         "id": question.id, "category": question.category, "answerable": question.answerable,
-        "abstained": answer.abstained, "latency_ms": latency_ms,
+        "abstained": response.abstained, "latency_ms": latency_ms, "answer_chars": len(response.text),
         "cited_docs": cited, "retrieved_docs": ranked[:5],
     }
     if question.answerable:
@@ -45,19 +81,36 @@ def score_answer(question: GoldQuestion, answer: Answer, latency_ms: float) -> d
             "mrr@10": metrics.mrr_at_k(ranked, expected, 10),
             "citation_hit": metrics.citation_hit(cited, expected),
             "citation_precision": metrics.citation_precision(cited, expected),
-            "fact_recall": metrics.fact_recall(question.expected_facts, answer.answer),
+            "fact_recall": metrics.fact_recall(question.expected_facts, response.text),
         }
     return record
 
 
+class AssistantResponder:
+    """Our assistant as a `Responder`: the whole `ask`, timed end to end."""
+
+    def __init__(self, assistant: Assistant):
+        self.assistant = assistant
+
+    def warm_up(self) -> None:
+        self.assistant.ask("uppvärmning")  # warm caches so latency is the steady state a user sees
+
+    def respond(self, question: GoldQuestion) -> tuple[Response, float]:
+        started = time.perf_counter()
+        answer = self.assistant.ask(question.question, history=question.history)
+        return Response.from_answer(answer), (time.perf_counter() - started) * 1000
+
+
 def run_questions(assistant: Assistant, questions: list[GoldQuestion]) -> dict:
-    assistant.ask("uppvärmning")  # warm caches so latency is the steady state a user sees
+    return run_responder(AssistantResponder(assistant), questions)
+
+
+def run_responder(responder: Responder, questions: list[GoldQuestion]) -> dict:
+    responder.warm_up()
     per_question = []
     for question in questions:
-        started = time.perf_counter()
-        answer = assistant.ask(question.question, history=question.history)
-        latency_ms = (time.perf_counter() - started) * 1000
-        per_question.append(score_answer(question, answer, latency_ms) | {"answer": answer.answer})
+        response, latency_ms = responder.respond(question)
+        per_question.append(score_response(question, response, latency_ms) | {"answer": response.text})
     return {"aggregate": summarise(per_question), "per_question": per_question}
 
 
@@ -72,6 +125,7 @@ def summarise(per_question: list[dict]) -> dict:
         "false_abstention_rate": metrics.false_abstention_rate(per_question),
         "latency_p50_ms": metrics.percentile(latencies, 50) if latencies else None,
         "latency_p95_ms": metrics.percentile(latencies, 95) if latencies else None,
+        **metrics.length_summary([r["answer_chars"] for r in per_question], "answer_chars"),
         "questions": len(per_question),
     }
     return aggregate

@@ -155,3 +155,17 @@ def abstention_accuracy(records: Iterable[Mapping[str, object]]) -> float | None
 def false_abstention_rate(records: Iterable[Mapping[str, object]]) -> float | None:
     """Share of answerable questions where the system abstained; None if there are none."""
     return _abstain_share(records, answerable=True)
+
+
+# --- answer length ------------------------------------------------------------------------------
+
+
+def length_summary(lengths: Sequence[int], prefix: str = "answer_chars") -> dict[str, float | None]:
+    """{prefix_mean, prefix_median} of answer lengths (characters); both None when there are none.
+
+    A longer answer contains more of any expected fact by chance, so fact recall is only
+    comparable between systems together with how much text each one returned.
+    """
+    if not lengths:
+        return {f"{prefix}_mean": None, f"{prefix}_median": None}
+    return {f"{prefix}_mean": sum(lengths) / len(lengths), f"{prefix}_median": percentile(lengths, 50)}
