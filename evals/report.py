@@ -9,6 +9,7 @@ from pathlib import Path
 QUESTION_COLUMNS = [
     "hit@1", "hit@5", "mrr@10", "citation_hit", "citation_precision", "fact_recall",
     "abstention_accuracy", "false_abstention_rate", "latency_p50_ms", "latency_p95_ms",
+    "answer_chars_mean", "answer_chars_median",
 ]
 BEIR_COLUMNS = ["ndcg@10", "mrr@10", "recall@1", "recall@5", "recall@10"]
 
@@ -84,9 +85,15 @@ all configurations in one run on the same machine. Regenerate with `kulturassist
 
 ## Gold questions ({split} split of `evals/questions.jsonl`, over `../shared/corpus`)
 
-Retrieval: hit@k and MRR@10 over the retrieved chunks' documents. Answers: every configuration uses
-the same extractive answerer, so the columns show what the retriever feeds it. Latency is warm
-`ask` time per question.
+Retrieval: hit@k and MRR@10 over the retrieved chunks' documents. Answers: bm25, the dense rows and
+ours use the same extractive answerer, so those columns show what the retriever feeds it. Two crude
+answer baselines never abstain and answer with passages dumped unedited: **top-3 dump** is our
+retriever's three best passages (its hit@k and MRR are therefore ours), **plain llama-index** is
+stock llama-index (SentenceSplitter 512/64, the same embedder, BM25 + vector fused by
+QueryFusionRetriever's reciprocal rank, top 3; its hit@5 and MRR@10 count only those 3 passages).
+Fact recall rises with answer length, so read it together with `answer_chars_mean` / `_median`
+(characters of answer text, over all questions, abstentions included). Latency is warm `ask` time
+per question (retrieval time for the two baselines).
 
 {markdown_table(questions, QUESTION_COLUMNS)}
 {_held_out_section(held_out)}
