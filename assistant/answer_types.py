@@ -34,7 +34,3 @@ def answers_with(shape: re.Pattern[str], text: str, question: str) -> bool:
     asked = question.lower()
     return any(m.group().lower() not in asked for m in shape.finditer(text))
 
-
-def wanted_shapes(question: str, kinds: list[tuple[re.Pattern[str], re.Pattern[str]]] = ANSWER_TYPES) -> list[re.Pattern[str]]:
-    """The answer shapes `question` asks for, among `kinds` (all, or DATE_OR_AMOUNT)."""
-    return [shape for asks, shape in kinds if asks.search(question)]

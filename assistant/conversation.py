@@ -4,11 +4,6 @@ together with the turn before it."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from ingest.analyzer import SwedishAnalyzer
-
 # Words that point back to something said earlier (Swedish and English).
 _ANAPHORA = re.compile(
     r"\b(den|det|dem|denna|detta|dessa|där|då|dess|deras|sådan|sådana|it|its|they|them|that|those|there|then)\b",
@@ -55,9 +50,3 @@ def question_entities(question: str) -> list[str]:
     rest = _GENERIC_NAME_PART.sub("", rest)
     return first_number + [m.group(1) for m in _ENTITY.finditer(rest)]
 
-
-def entity_terms(question: str, analyzer: SwedishAnalyzer) -> list[set[str]]:
-    """Each name or number the question is about, as the index terms that spell it (whole
-    words only: a compound fragment of "Helsingborgs" does not name Helsingborg)."""
-    groups = ({t for t, w in analyzer.analyze(e).items() if w >= 1.0} for e in question_entities(question))
-    return [g for g in groups if g]

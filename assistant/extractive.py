@@ -7,10 +7,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from assistant.answer_types import COUNTED, DATE_OR_AMOUNT, answers_with, wanted_shapes
+from assistant.answer_types import answers_with
 from assistant.citations import make_citation, short_reference
-from assistant.conversation import entity_terms, is_english, is_follow_up, question_entities
-from assistant.glossary import swedish_equivalents
+from assistant.query import Query
 from assistant.schema import Answer, Citation, DocType, RetrievedChunk
 from assistant.units import Unit, split_units
 from assistant.vocabulary import Vocabulary
@@ -20,13 +19,9 @@ ABSTAIN_SV = "Jag hittar inget stöd för det i underlagen."
 ABSTAIN_EN = "I can't find support for that in the documents."
 # Separates non-adjacent excerpts of one passage inside a citation's quote.
 QUOTE_SEPARATOR = " … "
-_LIST_QUESTION = re.compile(r"\b(vilka|lista|områden|which|what are|list)\b", re.I)
-_TIME_QUESTION = re.compile(r"\b(när|vilket år|vilket datum|tidplan|tidslinje|datum|when|what year)\b", re.I)
 _DEFINITION = re.compile(r"\b(avses|innebär|är en|är ett|means|is a)\b", re.I)
-_DEFINITION_QUESTION = re.compile(r"\b(vad är|vad menas|vad innebär|vad betyder|what is|what does)\b", re.I)
 
 _POINTS_BACK = re.compile(r"(Det innebär|Det betyder|Detta|Det här|Denna|Dessa|Därför|Dessutom|Därmed|Han|Hon|Hen|Beslutet)\b")
-_SFS_NUMBER = re.compile(r"\b\d{4}:\d+\b")
 @dataclass
 class Candidate:
     unit: Unit
@@ -56,25 +51,11 @@ class ExtractiveAnswerer:
         self.rank_decay, self.shape_bonus, self.list_bonus = rank_decay, shape_bonus, list_bonus
         self.vocabulary = vocabulary
 
-    def query_weights(self, question: str, history: list[str]) -> dict[str, float]:
-        """Question terms weighted by idf; a follow-up borrows the previous turn's terms at half weight."""
-        current = self.analyzer.analyze_query(question)
-        if is_english(question):
-            # English function words are unknown to the Swedish index and would read as missing evidence.
-            entities = " ".join(question_entities(question))
-            current = self.analyzer.analyze_query(f"{entities} {swedish_equivalents(question)}")
-        weights = dict(current)
-        if history and is_follow_up(question, len(current)):
-            for term, w in self.analyzer.analyze_query(history[-1]).items():
-                weights[term] = weights.get(term, 0.0) + 0.5 * w
-        idf = self.idf(list(weights))
-        return {t: w * idf.get(t, 0.0) for t, w in weights.items() if idf.get(t, 0.0) > 0}
-
-    def candidates(self, question: str, history: list[str], hits: list[RetrievedChunk]) -> list[Candidate]:
-        weights = self.query_weights(question, history)
+    def candidates(self, query: Query, hits: list[RetrievedChunk]) -> list[Candidate]:
+        weights = query.answer_terms
         total = sum(weights.values()) or 1.0
-        wants_list = bool(_LIST_QUESTION.search(question))
-        answer_shapes = wanted_shapes(question)
+        wants_list = query.wants_list
+        answer_shapes = query.shapes
         out: list[Candidate] = []
         for rank, hit in enumerate(hits):
             context = self.analyzer.term_set(f"{hit.meta.title} {hit.meta.section}")
@@ -89,12 +70,12 @@ class ExtractiveAnswerer:
                 borrowed = sum(w for t, w in weights.items() if t in context and t not in terms)
                 coverage = (own + 0.5 * borrowed) / total
                 score = coverage * prior + (self.list_bonus if unit.is_list and (wants_list or heading_named) else 0.0)
-                if coverage > 0 and any(answers_with(shape, unit.text, question) for shape in answer_shapes):
+                if coverage > 0 and any(answers_with(shape, unit.text, query.text) for shape in answer_shapes):
                     score += self.shape_bonus
                 out.append(Candidate(unit, hit, rank, coverage, score, terms))
         return sorted(out, key=lambda c: -c.score)
 
-    def select(self, candidates: list[Candidate], entities: list[set[str]] | None = None) -> list[Candidate]:
+    def select(self, candidates: list[Candidate], entities: tuple[frozenset[str], ...] = ()) -> list[Candidate]:
         best = candidates[0]
         chosen = [best]
         for cand in candidates[1:]:
@@ -107,7 +88,7 @@ class ExtractiveAnswerer:
             chosen.append(cand)
         # "2010 respektive 2023": each thing the question names gets its best sentence, even
         # when the other one's source scores higher throughout.
-        for group in entities or []:
+        for group in entities:
             if any(group & self._evidence_terms(c) for c in chosen):
                 continue
             covering = next((
@@ -122,21 +103,13 @@ class ExtractiveAnswerer:
     def _evidence_terms(self, cand: Candidate) -> frozenset[str]:
         return cand.terms | self._label_terms(cand.hit)
 
-    def focus_terms(self, question: str, entities: list[set[str]], count: int = 2) -> list[str]:
-        """The question's rarest content words (names and numbers aside): what it is about."""
-        named = set().union(*entities) if entities else set()
-        terms = [t for t in self.analyzer.analyze_query(question) if len(t) >= 5 and t not in named and not any(ch.isdigit() for ch in t)]
-        idf = self.idf(terms)
-        return sorted(terms, key=lambda t: (-idf.get(t, 0.0), t))[:count]
-
-    def _holds_answer(self, cand: Candidate, question: str, shapes: list[re.Pattern[str]]) -> bool:
+    def _holds_answer(self, cand: Candidate, query: Query, shapes: list[re.Pattern[str]]) -> bool:
         """The sentence states a date or amount the question lacks, and a count counts the asked
         thing ("hur många anställda" is not answered by "22 miljoner")."""
-        if not any(answers_with(shape, cand.unit.text, question) for shape in shapes):
+        if not any(answers_with(shape, cand.unit.text, query.text) for shape in shapes):
             return False
-        counted = COUNTED.search(question)
-        if counted and not is_english(question):
-            return bool(self.analyzer.term_set(counted.group(1)) & cand.terms)
+        if query.counted_terms is not None:
+            return bool(query.counted_terms & cand.terms)
         return True
 
     def _label_terms(self, hit: RetrievedChunk) -> frozenset[str]:
@@ -145,45 +118,45 @@ class ExtractiveAnswerer:
     def _chunk_terms(self, hit: RetrievedChunk) -> frozenset[str]:
         return self.analyzer.term_set(f"{hit.meta.title} {hit.meta.section} {hit.text}")
 
-    def answer(self, question: str, history: list[str], hits: list[RetrievedChunk]) -> Answer:
-        english = is_english(question)
-        candidates = self.candidates(question, history, hits)
+    def answer(self, query: Query, hits: list[RetrievedChunk]) -> Answer:
+        english = query.english
+        candidates = self.candidates(query, hits)
         if not candidates:
-            return self.abstain(question, hits, english)
+            return self.abstain(query, hits)
         if not english and candidates[0].coverage < self.min_coverage:
-            return self.abstain(question, hits, english)
-        unknown = self._unknown_words(question, hits) if not english else []
+            return self.abstain(query, hits)
+        unknown = self._unknown_words(query, hits) if not english else []
         if unknown:
-            return self.abstain(question, hits, english, unknown_words=unknown)
+            return self.abstain(query, hits, unknown_words=unknown)
         # Sentences must come from passages that mention what the question is specifically about
         # (a municipality, a year, an SFS number); otherwise they answer a different question.
-        entities = entity_terms(question, self.analyzer)
+        entities = query.entity_terms
         if entities:
             terms_of = {h.meta.chunk_id: self._chunk_terms(h) for h in hits}
             candidates = [c for c in candidates if any(g & terms_of[c.hit.meta.chunk_id] for g in entities)]
             if not candidates:
-                return self.abstain(question, hits, english)
+                return self.abstain(query, hits)
         chosen = _with_antecedents(self.select(candidates, entities), candidates)
         if entities:
             # The quoted sentences themselves (with their title and section) must name them.
             covered = set().union(*(self._evidence_terms(c) for c in chosen))
             if not all(g & covered for g in entities):
-                return self.abstain(question, hits, english)
+                return self.abstain(query, hits)
         # A question for a date or an amount is answered only by a sentence that holds one.
-        required = wanted_shapes(question, DATE_OR_AMOUNT)
+        required = query.date_or_amount_shapes
         if required:
-            answering = [c for c in chosen if self._holds_answer(c, question, required)]
+            answering = [c for c in chosen if self._holds_answer(c, query, required)]
             # Their passages must name everything the question is about: another region's budget
             # is no answer (each of "2011, 2012 och 2013" may come from a different passage).
             named = set().union(*(self._chunk_terms(c.hit) for c in answering))
             if not answering or not all(group & named for group in entities):
-                return self.abstain(question, hits, english)
+                return self.abstain(query, hits)
             # … and say what the question asks about: "den 20 april 2023 beslutade regeringen om
             # tilläggsdirektiv" does not tell when a proposition comes.
-            focus = self.focus_terms(question, entities)
+            focus = query.focus_terms
             if focus and not english and not any(_mentions(named, term) for term in focus):
-                return self.abstain(question, hits, english)
-        chosen = self._order(chosen, question)
+                return self.abstain(query, hits)
+        chosen = self._order(chosen, query)
         citations: dict[str, Citation] = {}
         quotes: dict[str, list[str]] = {}
         for cand in chosen:
@@ -195,25 +168,23 @@ class ExtractiveAnswerer:
         body = self._render(chosen, citations)
         lead = self._lead(chosen[0], english)
         return Answer(
-            question=question, answer=f"{lead}\n\n{body}" if lead else body, abstained=False,
+            question=query.text, answer=f"{lead}\n\n{body}" if lead else body, abstained=False,
             citations=list(citations.values()), retrieved=hits,
         )
 
-    def _unknown_words(self, question: str, hits: list[RetrievedChunk]) -> list[str]:
+    def _unknown_words(self, query: Query, hits: list[RetrievedChunk]) -> list[str]:
         if self.vocabulary is None:
             return []
         # A question naming a regulation that was found ("förordningen (1996:1598)") is about
         # that text, whatever words it uses for what the text says.
-        refs = _SFS_NUMBER.findall(question)
-        if refs:
+        if query.regulation_refs:
             found = set().union(*(self._chunk_terms(h) for h in hits))
-            if any(ref in found for ref in refs):
+            if any(ref in found for ref in query.regulation_refs):
                 return []
-        return self.vocabulary.unknown_words(question, [f"{h.meta.title} {h.meta.section}" for h in hits])
+        return self.vocabulary.unknown_words(query.text, [f"{h.meta.title} {h.meta.section}" for h in hits])
 
-    def abstain(
-        self, question: str, hits: list[RetrievedChunk], english: bool, unknown_words: list[str] | None = None
-    ) -> Answer:
+    def abstain(self, query: Query, hits: list[RetrievedChunk], unknown_words: list[str] | None = None) -> Answer:
+        english = query.english
         suggestions: list[Citation] = []
         for hit in hits:
             if hit.meta.doc_id not in {s.doc_id for s in suggestions}:
@@ -230,11 +201,11 @@ class ExtractiveAnswerer:
             text = f"{intro} {closest}\n{lines}"
         else:
             text = intro
-        return Answer(question=question, answer=text, abstained=True, suggestions=suggestions, retrieved=hits)
+        return Answer(question=query.text, answer=text, abstained=True, suggestions=suggestions, retrieved=hits)
 
     @staticmethod
-    def _order(chosen: list[Candidate], question: str) -> list[Candidate]:
-        if _TIME_QUESTION.search(question):
+    def _order(chosen: list[Candidate], query: Query) -> list[Candidate]:
+        if query.chronological:
             return sorted(chosen, key=lambda c: (c.hit.meta.published_key or 0, c.hit.meta.chunk_index, c.unit.position))
         # Best source first, each source's sentences together and in their own order, except
         # that a list which is the best answer leads its source; for a "what is" question a
@@ -244,7 +215,7 @@ class ExtractiveAnswerer:
         ordered = sorted(
             chosen, key=lambda c: (first_seen[c.hit.meta.chunk_id], id(c) not in leading_lists, c.unit.position)
         )
-        if not _DEFINITION_QUESTION.search(question):
+        if not query.wants_definition:
             return ordered
         definitions = [c for c in ordered if _DEFINITION.search(c.unit.text) and not c.unit.is_list]
         return definitions[:1] + [c for c in ordered if c not in definitions[:1]]

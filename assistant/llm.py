@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from llama_index.core.llms import LLM, ChatMessage, MessageRole
 
 from assistant.citations import cited_numbers, make_citation, renumber
-from assistant.conversation import is_english
+from assistant.query import Query
 from assistant.extractive import ABSTAIN_EN, ABSTAIN_SV, ExtractiveAnswerer
 from assistant.schema import Answer, Citation, RetrievedChunk
 from assistant.settings import Settings
@@ -64,14 +64,14 @@ def format_passage(n: int, hit: RetrievedChunk) -> str:
     return f"{header}\n{hit.text}"
 
 
-def build_prompt(question: str, history: list[str], hits: list[RetrievedChunk]) -> list[ChatMessage]:
-    english = is_english(question)
+def build_prompt(query: Query, hits: list[RetrievedChunk]) -> list[ChatMessage]:
+    english, history = query.english, query.history
     passages = "\n\n".join(format_passage(n, hit) for n, hit in enumerate(hits, start=1))
     parts = [f"{'Passages' if english else 'Utdrag'}:\n\n{passages}"]
     if history:
         label = "Earlier questions in this conversation" if english else "Tidigare frågor i samtalet"
         parts.append(f"{label}:\n" + "\n".join(f"- {turn}" for turn in history))
-    parts.append(f"{'Question' if english else 'Fråga'}: {question}")
+    parts.append(f"{'Question' if english else 'Fråga'}: {query.text}")
     return [
         ChatMessage(role=MessageRole.SYSTEM, content=SYSTEM_EN if english else SYSTEM_SV),
         ChatMessage(role=MessageRole.USER, content="\n\n".join(parts)),
@@ -105,38 +105,38 @@ class LLMAnswerer:
     def __init__(self, llm: LLM, fallback: ExtractiveAnswerer):
         self.llm, self.fallback = llm, fallback
 
-    def stream(self, question: str, history: list[str], hits: list[RetrievedChunk]) -> Iterator[str]:
+    def stream(self, query: Query, hits: list[RetrievedChunk]) -> Iterator[str]:
         """Raw text deltas as the endpoint sends them; raises on any endpoint failure."""
-        for response in self.llm.stream_chat(build_prompt(question, history, hits)):
+        for response in self.llm.stream_chat(build_prompt(query, hits)):
             if response.delta:
                 yield response.delta
 
-    def stream_answer(self, question: str, history: list[str], hits: list[RetrievedChunk]) -> Iterator[str | Answer]:
+    def stream_answer(self, query: Query, hits: list[RetrievedChunk]) -> Iterator[str | Answer]:
         """Deltas, then exactly one Answer (validated, or the extractive fallback). Never raises
         for endpoint failures, so a UI that already showed some deltas still gets an answer."""
         parts: list[str] = []
         try:
-            for delta in self.stream(question, history, hits):
+            for delta in self.stream(query, hits):
                 parts.append(delta)
                 yield delta
-            answer = self.finish(question, history, hits, "".join(parts))
+            answer = self.finish(query, hits, "".join(parts))
         except Exception as error:  # noqa: BLE001 - any failure of the endpoint means "use the fallback"
-            answer = self.fallback_answer(question, history, hits, error)
+            answer = self.fallback_answer(query, hits, error)
         yield answer
 
-    def answer(self, question: str, history: list[str], hits: list[RetrievedChunk]) -> Answer:
-        *_, final = self.stream_answer(question, history, hits)
+    def answer(self, query: Query, hits: list[RetrievedChunk]) -> Answer:
+        *_, final = self.stream_answer(query, hits)
         assert isinstance(final, Answer)
         return final
 
-    def finish(self, question: str, history: list[str], hits: list[RetrievedChunk], text: str) -> Answer:
+    def finish(self, query: Query, hits: list[RetrievedChunk], text: str) -> Answer:
         """Validate the model's text against the passages. Raises InvalidLLMResponse when there is
         nothing showable, which `stream_answer` turns into the extractive fallback."""
-        english = is_english(question)
+        english = query.english
         if not text.strip():
             raise InvalidLLMResponse("empty reply")
         if is_abstention(text):
-            abstained = self.fallback.abstain(question, hits, english)
+            abstained = self.fallback.abstain(query, hits)
             return abstained.model_copy(update={"mode": "llm"})
         text = _GROUPED.sub(lambda m: "".join(f"[{n.strip()}]" for n in m.group(1).split(",")), text.strip())
         candidates = self._candidate_citations(text, hits)
@@ -149,16 +149,14 @@ class LLMAnswerer:
         if unsupported:
             notice = (UNSUPPORTED_EN if english else UNSUPPORTED_SV) + " ".join(f"”{s}”" for s in unsupported)
         return Answer(
-            question=question, answer=cleaned, abstained=False, citations=citations,
+            question=query.text, answer=cleaned, abstained=False, citations=citations,
             mode="llm", notice=notice, retrieved=hits,
         )
 
-    def fallback_answer(
-        self, question: str, history: list[str], hits: list[RetrievedChunk], error: BaseException
-    ) -> Answer:
-        english = is_english(question)
+    def fallback_answer(self, query: Query, hits: list[RetrievedChunk], error: BaseException) -> Answer:
+        english = query.english
         template = FALLBACK_EN if english else FALLBACK_SV
-        answer = self.fallback.answer(question, history, hits)
+        answer = self.fallback.answer(query, hits)
         return answer.model_copy(
             update={"mode": "extractive", "notice": template.format(reason=failure_reason(error, english))}
         )

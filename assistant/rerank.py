@@ -4,10 +4,8 @@ an amount) and cover its rarer words move up. No model, a few milliseconds."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from assistant.answer_types import answers_with, wanted_shapes
-from assistant.conversation import entity_terms
+from assistant.answer_types import answers_with
+from assistant.query import Query
 from assistant.schema import RetrievedChunk
 from ingest.analyzer import SwedishAnalyzer
 
@@ -16,32 +14,28 @@ class EvidenceReranker:
     def __init__(
         self,
         analyzer: SwedishAnalyzer,
-        idf: Callable[[list[str]], dict[str, float]],
-        answer_types: list,
         entity_weight: float = 1.0,
         shape_weight: float = 0.5,
         coverage_weight: float = 1.0,
         rank_k: int = 20,
     ):
-        self.analyzer, self.idf, self.answer_types = analyzer, idf, answer_types
+        self.analyzer = analyzer
         self.entity_weight, self.shape_weight, self.coverage_weight = entity_weight, shape_weight, coverage_weight
         self.rank_k = rank_k
 
-    def rerank(self, question: str, query: str, hits: list[RetrievedChunk]) -> list[RetrievedChunk]:
+    def rerank(self, query: Query, hits: list[RetrievedChunk]) -> list[RetrievedChunk]:
         if not hits:
             return hits
-        weights = self.analyzer.analyze_query(query)
-        idf = self.idf(list(weights))
-        weighted = {t: w * idf.get(t, 0.0) for t, w in weights.items()}
+        weighted = query.search_terms
         total = sum(weighted.values()) or 1.0
-        entities = entity_terms(question, self.analyzer)
-        shapes = wanted_shapes(question, self.answer_types)
+        entities = query.entity_terms
+        shapes = query.shapes
         scored = []
         for rank, hit in enumerate(hits):
             terms = self.analyzer.term_set(f"{hit.meta.title} {hit.meta.section} {hit.text}")
             coverage = sum(w for t, w in weighted.items() if t in terms) / total
             entity_share = sum(1 for g in entities if g & terms) / len(entities) if entities else 0.0
-            has_shape = 1.0 if shapes and any(answers_with(s, hit.text, question) for s in shapes) else 0.0
+            has_shape = 1.0 if shapes and any(answers_with(s, hit.text, query.text) for s in shapes) else 0.0
             boost = 1 + self.entity_weight * entity_share + self.shape_weight * has_shape + self.coverage_weight * coverage
             scored.append((boost / (self.rank_k + rank), rank, hit))
         scored.sort(key=lambda item: (-item[0], item[1]))

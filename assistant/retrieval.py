@@ -10,7 +10,8 @@ from llama_index.core.base.base_retriever import BaseRetriever
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
-from assistant.answer_types import DATE_OR_AMOUNT, answers_with, wanted_shapes
+from assistant.answer_types import answers_with
+from assistant.query import Query
 from assistant.schema import ChunkMeta, RetrievedChunk, SearchFilters, date_sort_key, upper_date_key
 from ingest.index import IndexHandle
 
@@ -91,13 +92,20 @@ class HybridRetriever(BaseRetriever):
     def _embed_uncached(self, query: str) -> tuple[float, ...]:
         return tuple(self.embedder.get_query_embedding(query))
 
-    def search(self, query: str, filters: SearchFilters | None = None, top_k: int | None = None) -> list[RetrievedChunk]:
+    def search(
+        self, query: Query | str, filters: SearchFilters | None = None, top_k: int | None = None
+    ) -> list[RetrievedChunk]:
+        """A `Query` searches its `search_text` and may get the answer-shape bonus; a plain
+        string (llama-index's own `retrieve`) is searched as it stands."""
         filters = filters or self.filters
         top_k = top_k or self.top_k
+        text = query.search_text if isinstance(query, Query) else query
         self.catalog.refresh()
-        dense = self._dense(query, filters) if self.mode != "lexical" else {}
-        lexical = self._lexical(query, filters) if self.mode != "dense" else {}
-        fused = self._with_answer_shapes(query, self._fuse(dense, lexical))
+        dense = self._dense(text, filters) if self.mode != "lexical" else {}
+        lexical = self._lexical(text, filters) if self.mode != "dense" else {}
+        fused = self._fuse(dense, lexical)
+        if isinstance(query, Query):
+            fused = self._with_answer_shapes(query, fused)
         ranked = self._diversify(sorted(fused, key=lambda cid: (-fused[cid], cid)))[:top_k]
         hits = [self._hit(cid, fused[cid], dense, lexical) for cid in ranked if cid in self.catalog.chunks]
         if self.neighbours:
@@ -149,15 +157,15 @@ class HybridRetriever(BaseRetriever):
             for cid in dense.keys() | lexical.keys()
         }
 
-    def _with_answer_shapes(self, query: str, fused: dict[str, float]) -> dict[str, float]:
+    def _with_answer_shapes(self, query: Query, fused: dict[str, float]) -> dict[str, float]:
         """A question for a date or an amount favours passages that state one it does not
         already contain ("Hur många barn …?" -> "… för totalt 3486 barn")."""
-        shapes = wanted_shapes(query, DATE_OR_AMOUNT)
+        shapes = query.date_or_amount_shapes
         if not self.shape_bonus or not shapes or self.mode != "hybrid":  # the baselines stay plain
             return fused
         return {
             cid: score + (self.shape_bonus if cid in self.catalog.chunks
-                          and any(answers_with(s, self.catalog.chunks[cid][1], query) for s in shapes) else 0.0)
+                          and any(answers_with(s, self.catalog.chunks[cid][1], query.text) for s in shapes) else 0.0)
             for cid, score in fused.items()
         }
 

@@ -6,11 +6,9 @@ import re
 import time
 from collections.abc import Iterator
 
-from assistant.answer_types import ANSWER_TYPES
-from assistant.conversation import contextualize, is_english
 from assistant.extractive import ExtractiveAnswerer
-from assistant.glossary import swedish_equivalents
 from assistant.llm import LLMAnswerer, build_llm
+from assistant.query import Query, QueryAnalyzer
 from assistant.rerank import EvidenceReranker
 from assistant.safe_text import defang_markdown
 from assistant.retrieval import HybridRetriever, RetrievalMode
@@ -32,8 +30,9 @@ class Assistant:
             self.index, self.embedder, top_k=settings.top_k, mode=mode, fusion=settings.fusion, rrf_k=settings.rrf_k,
             dense_weight=settings.dense_weight, candidates=settings.candidates, shape_bonus=settings.answer_shape_bonus,
         )
-        self.reranker = EvidenceReranker(self.index.lexical.analyzer, self.index.lexical.idf, ANSWER_TYPES)
         lexical = self.index.lexical
+        self.queries = QueryAnalyzer(lexical.analyzer, lexical.idf)
+        self.reranker = EvidenceReranker(lexical.analyzer)
         self.extractive = ExtractiveAnswerer(
             lexical.analyzer, lexical.idf,
             min_coverage=settings.abstain_min_coverage,
@@ -67,16 +66,16 @@ class Assistant:
         The final text is defanged (no raw HTML, images or non-http links, whatever the sources
         or the model wrote); LLM deltas are raw, so a UI shows `defang_markdown(text so far)`.
         """
-        history = history or []
         started = time.perf_counter()
-        hits = self._retrieve(question, history, filters)
+        query = self.queries.analyze(question, history or [])
+        hits = self._retrieve(query, filters)
         retrieved = time.perf_counter()
         timings: dict[str, float] = {}
         if self.uses_llm(mode):
             assert self.llm_answerer is not None
             answer: Answer | None = None
             last_delta = retrieved
-            for item in self.llm_answerer.stream_answer(question, history, hits):
+            for item in self.llm_answerer.stream_answer(query, hits):
                 if isinstance(item, Answer):
                     answer = item
                 else:
@@ -85,7 +84,7 @@ class Assistant:
             assert answer is not None
             timings["llm_ms"] = round((last_delta - retrieved) * 1000, 2)
         else:
-            answer = self.extractive.answer(question, history, hits)
+            answer = self.extractive.answer(query, hits)
         answer.answer = defang_markdown(answer.answer)
         chunks = [] if self.uses_llm(mode) else _text_chunks(answer.answer)
         done = time.perf_counter()
@@ -98,16 +97,10 @@ class Assistant:
         yield from chunks
         yield answer
 
-    def _retrieve(self, question: str, history: list[str], filters: SearchFilters | None) -> list[RetrievedChunk]:
-        if is_english(question):
-            question_for_search = f"{question} {swedish_equivalents(question)}"
-        else:
-            question_for_search = question
-        terms = len(self.index.lexical.analyzer.analyze(question))
-        query = contextualize(question_for_search, history, terms)
+    def _retrieve(self, query: Query, filters: SearchFilters | None) -> list[RetrievedChunk]:
         hits = self.retriever.search(query, filters=filters, top_k=self.settings.top_k * 2)
         if self.settings.rerank:
-            hits = self.reranker.rerank(question, query, hits)
+            hits = self.reranker.rerank(query, hits)
         return hits[: self.settings.top_k]
 
     def close(self) -> None:

@@ -9,6 +9,7 @@ import urllib.request
 import pytest
 
 from assistant.extractive import ABSTAIN_EN, ABSTAIN_SV, ExtractiveAnswerer
+from assistant.query import Query, QueryAnalyzer
 from assistant.llm import SYSTEM_EN, SYSTEM_SV, LLMAnswerer, build_llm, build_prompt
 from assistant.schema import Answer, ChunkMeta, DocType, RetrievedChunk
 from assistant.service import Assistant
@@ -45,6 +46,10 @@ def hits() -> list[RetrievedChunk]:
     ]
 
 
+def _query(question: str, history: list[str] | None = None) -> Query:
+    return QueryAnalyzer(SwedishAnalyzer(), lambda terms: {t: 1.0 for t in terms}).analyze(question, history or [])
+
+
 @pytest.fixture
 def extractive() -> ExtractiveAnswerer:
     return ExtractiveAnswerer(SwedishAnalyzer(), lambda terms: {t: 1.0 for t in terms})
@@ -70,7 +75,7 @@ def test_fake_server_lists_models(fake_llm_server) -> None:
 def test_prompt_numbers_passages_and_demands_citations(fake_llm_server, extractive, hits) -> None:
     fake_llm_server.reply("Statens kulturråd beslutar [2].")
     history = ["Vad är kultursamverkansmodellen?"]
-    _answerer(fake_llm_server, extractive).answer(QUESTION, history, hits)
+    _answerer(fake_llm_server, extractive).answer(_query(QUESTION, history), hits)
 
     request = fake_llm_server.requests[-1]
     assert request["model"] == "fake-model" and request["stream"] is True
@@ -91,7 +96,7 @@ def test_prompt_numbers_passages_and_demands_citations(fake_llm_server, extracti
 
 def test_citations_are_validated_and_renumbered(fake_llm_server, extractive, hits) -> None:
     fake_llm_server.reply(REPLY_B)
-    answer = _answerer(fake_llm_server, extractive).answer(QUESTION, [], hits)
+    answer = _answerer(fake_llm_server, extractive).answer(_query(QUESTION), hits)
 
     assert answer.mode == "llm" and not answer.abstained
     assert answer.answer == "Statens kulturråd beslutar om statsbidraget [1]. Okänd källa. En mening utan källa."
@@ -105,7 +110,7 @@ def test_citations_are_validated_and_renumbered(fake_llm_server, extractive, hit
 
 def test_grouped_markers_are_split_and_numbered_by_first_use(fake_llm_server, extractive, hits) -> None:
     fake_llm_server.reply("Kulturrådet beslutar om bidraget [3, 2]. Planen tas fram med kommunerna [1].")
-    answer = _answerer(fake_llm_server, extractive).answer(QUESTION, [], hits)
+    answer = _answerer(fake_llm_server, extractive).answer(_query(QUESTION), hits)
     assert answer.answer == "Kulturrådet beslutar om bidraget [1][2]. Planen tas fram med kommunerna [3]."
     assert [c.doc_id for c in answer.citations] == ["doc-2", "doc-1", "doc-0"]
     assert answer.notice is None
@@ -116,13 +121,13 @@ def test_streaming_delivers_deltas_incrementally(fake_llm_server, extractive, hi
     fake_llm_server.token_delay(0.05)
     answerer = _answerer(fake_llm_server, extractive)
     deltas, arrivals = [], []
-    for delta in answerer.stream(QUESTION, [], hits):
+    for delta in answerer.stream(_query(QUESTION), hits):
         deltas.append(delta)
         arrivals.append(time.perf_counter())
     assert len(deltas) > 1
     assert "".join(deltas) == REPLY_B
     assert arrivals[-1] - arrivals[0] > 0.2  # spread out, i.e. not buffered until the end
-    assert answerer.finish(QUESTION, [], hits, "".join(deltas)).answer.startswith("Statens kulturråd")
+    assert answerer.finish(_query(QUESTION), hits, "".join(deltas)).answer.startswith("Statens kulturråd")
 
 
 def _assert_fallback(answer: Answer, reason: str) -> None:
@@ -133,14 +138,14 @@ def _assert_fallback(answer: Answer, reason: str) -> None:
 
 def test_http_500_falls_back_to_extractive(fake_llm_server, extractive, hits) -> None:
     fake_llm_server.fail("http500")
-    _assert_fallback(_answerer(fake_llm_server, extractive).answer(QUESTION, [], hits), "HTTP 500")
+    _assert_fallback(_answerer(fake_llm_server, extractive).answer(_query(QUESTION), hits), "HTTP 500")
     assert len(fake_llm_server.requests) == 1  # no retries: the user is waiting
 
 
 def test_hang_past_timeout_falls_back(fake_llm_server, extractive, hits) -> None:
     fake_llm_server.fail("hang", hang_s=10)
     started = time.perf_counter()
-    answer = _answerer(fake_llm_server, extractive, timeout=1.0).answer(QUESTION, [], hits)
+    answer = _answerer(fake_llm_server, extractive, timeout=1.0).answer(_query(QUESTION), hits)
     assert time.perf_counter() - started < 4
     _assert_fallback(answer, "tidsgränsen överskreds")
 
@@ -148,25 +153,25 @@ def test_hang_past_timeout_falls_back(fake_llm_server, extractive, hits) -> None
 def test_stall_mid_stream_still_ends_with_an_answer(fake_llm_server, extractive, hits) -> None:
     fake_llm_server.reply(REPLY_B)
     fake_llm_server.fail("hang", hang_s=10, after_tokens=2)
-    items = list(_answerer(fake_llm_server, extractive, timeout=1.0).stream_answer(QUESTION, [], hits))
+    items = list(_answerer(fake_llm_server, extractive, timeout=1.0).stream_answer(_query(QUESTION), hits))
     assert items[:-1] == ["Statens ", "kulturråd "]
     _assert_fallback(items[-1], "tidsgränsen överskreds")
 
 
 def test_malformed_stream_falls_back(fake_llm_server, extractive, hits) -> None:
     fake_llm_server.fail("malformed")
-    answer = _answerer(fake_llm_server, extractive).answer(QUESTION, [], hits)
+    answer = _answerer(fake_llm_server, extractive).answer(_query(QUESTION), hits)
     assert answer.mode == "extractive" and answer.notice.startswith("Språkmodellen svarade inte (")
 
 
 def test_reply_without_valid_citations_falls_back(fake_llm_server, extractive, hits) -> None:
     fake_llm_server.reply("Det är regeringen som bestämmer [7].")
-    _assert_fallback(_answerer(fake_llm_server, extractive).answer(QUESTION, [], hits), "ogiltigt svar")
+    _assert_fallback(_answerer(fake_llm_server, extractive).answer(_query(QUESTION), hits), "ogiltigt svar")
 
 
 def test_abstention_phrase_abstains(fake_llm_server, extractive, hits) -> None:
     fake_llm_server.reply(ABSTAIN_SV)
-    answer = _answerer(fake_llm_server, extractive).answer("Vad kostar en busskort i Luleå?", [], hits)
+    answer = _answerer(fake_llm_server, extractive).answer(_query("Vad kostar en busskort i Luleå?"), hits)
     assert answer.abstained and answer.mode == "llm"
     assert answer.citations == [] and answer.suggestions
     assert answer.answer.startswith(ABSTAIN_SV)
@@ -175,21 +180,21 @@ def test_abstention_phrase_abstains(fake_llm_server, extractive, hits) -> None:
 def test_english_question_gets_english_prompt_and_notices(fake_llm_server, extractive, hits) -> None:
     question = "Who decides on the state grant for regional culture?"
     fake_llm_server.reply("The Swedish Arts Council decides on the grant [2].")
-    answer = _answerer(fake_llm_server, extractive).answer(question, [], hits)
+    answer = _answerer(fake_llm_server, extractive).answer(_query(question), hits)
     system, user = fake_llm_server.last_messages
     assert system["content"] == SYSTEM_EN and ABSTAIN_EN in system["content"] and "[n]" in system["content"]
     assert user["content"].startswith("Passages:") and user["content"].endswith(f"Question: {question}")
     assert answer.mode == "llm" and answer.citations[0].doc_id == "doc-1"
 
     fake_llm_server.fail("http500")
-    fallback = _answerer(fake_llm_server, extractive).answer(question, [], hits)
+    fallback = _answerer(fake_llm_server, extractive).answer(_query(question), hits)
     assert fallback.notice == (
         "The language model did not respond (HTTP 500); here is an answer that quotes the documents directly."
     )
 
 
 def test_build_prompt_is_pure(hits) -> None:
-    messages = build_prompt(QUESTION, [], hits)
+    messages = build_prompt(_query(QUESTION), hits)
     assert [m.role.value for m in messages] == ["system", "user"]
     assert "Tidigare frågor" not in messages[1].content
 
@@ -200,7 +205,8 @@ def _assistant(server, extractive, hits, answer_mode: str = "extractive") -> Ass
     assistant.settings = Settings(_env_file=None, llm_base_url=server.url, answer_mode=answer_mode)
     assistant.extractive = extractive
     assistant.llm_answerer = LLMAnswerer(build_llm(assistant.settings), extractive)
-    assistant._retrieve = lambda question, history, filters: hits  # type: ignore[method-assign]
+    assistant.queries = QueryAnalyzer(extractive.analyzer, extractive.idf)
+    assistant._retrieve = lambda query, filters: hits  # type: ignore[method-assign]
     return assistant
 
 

@@ -1,0 +1,118 @@
+"""A question analysed once: what retrieval searches for, which terms and names it is about,
+what kind of answer it wants. Retrieval, reranking and answering all take the `Query`; none of
+them looks at the raw string again for language, names, answer kinds or follow-up context."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from pydantic import BaseModel, ConfigDict
+
+from assistant.answer_types import ANSWER_TYPES, COUNTED, DATE_OR_AMOUNT
+from assistant.conversation import contextualize, is_english, is_follow_up, question_entities
+from assistant.glossary import swedish_equivalents
+from ingest.analyzer import SwedishAnalyzer
+
+_LIST_QUESTION = re.compile(r"\b(vilka|lista|områden|which|what are|list)\b", re.I)
+_TIME_QUESTION = re.compile(r"\b(när|vilket år|vilket datum|tidplan|tidslinje|datum|when|what year)\b", re.I)
+_DEFINITION_QUESTION = re.compile(r"\b(vad är|vad menas|vad innebär|vad betyder|what is|what does)\b", re.I)
+_SFS_NUMBER = re.compile(r"\b\d{4}:\d+\b")
+
+
+class Query(BaseModel):
+    """Everything later stages need to know about a question, computed by `QueryAnalyzer`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    history: tuple[str, ...] = ()
+    english: bool = False
+    follow_up: bool = False
+    # What retrieval searches for: the question, after the previous turn when it depends on it,
+    # with Swedish equivalents of English domain words.
+    search_text: str
+    # idf-weighted terms of the question (a follow-up borrows the previous turn's at half weight),
+    # the evidence a sentence must cover; and of the whole search text, for reranking passages.
+    answer_terms: dict[str, float]
+    search_terms: dict[str, float]
+    # Names, years and SFS numbers the question is about, each as the index terms that spell it.
+    entities: tuple[str, ...] = ()
+    entity_terms: tuple[frozenset[str], ...] = ()
+    # The question's rarest content words (names and numbers aside): what it is about.
+    focus_terms: tuple[str, ...] = ()
+    # Indexes into answer_types.ANSWER_TYPES of the answer shapes asked for (date, amount, body).
+    shape_kinds: tuple[int, ...] = ()
+    # "hur många anställda": what a count must count (None when no count is asked for).
+    counted_terms: frozenset[str] | None = None
+    wants_list: bool = False
+    chronological: bool = False
+    wants_definition: bool = False
+    regulation_refs: tuple[str, ...] = ()
+
+    @property
+    def shapes(self) -> list[re.Pattern[str]]:
+        """Sentence patterns that hold an answer of each kind asked for."""
+        return [ANSWER_TYPES[i][1] for i in self.shape_kinds]
+
+    @property
+    def date_or_amount_shapes(self) -> list[re.Pattern[str]]:
+        return [ANSWER_TYPES[i][1] for i in self.shape_kinds if i < len(DATE_OR_AMOUNT)]
+
+
+class QueryAnalyzer:
+    """Builds the `Query` with the index's own analyzer and term statistics."""
+
+    def __init__(self, analyzer: SwedishAnalyzer, idf: Callable[[list[str]], dict[str, float]]):
+        self.analyzer, self.idf = analyzer, idf
+
+    def analyze(self, question: str, history: list[str] | tuple[str, ...] = ()) -> Query:
+        history = tuple(history)
+        english = is_english(question)
+        own_terms = len(self.analyzer.analyze(question))
+        follow_up = bool(history) and is_follow_up(question, own_terms)
+        search = f"{question} {swedish_equivalents(question)}" if english else question
+        search_text = contextualize(search, list(history), own_terms)
+        entities = tuple(question_entities(question))
+        entity_terms = tuple(
+            frozenset(t for t, w in self.analyzer.analyze(e).items() if w >= 1.0) for e in entities
+        )
+        entity_terms = tuple(g for g in entity_terms if g)
+        counted = COUNTED.search(question)
+        return Query(
+            text=question, history=history, english=english, follow_up=follow_up, search_text=search_text,
+            answer_terms=self._answer_terms(question, history, english, entities),
+            search_terms=self._weighted(dict(self.analyzer.analyze_query(search_text))),
+            entities=entities, entity_terms=entity_terms,
+            focus_terms=self._focus(question, entity_terms),
+            shape_kinds=tuple(i for i, (asks, _) in enumerate(ANSWER_TYPES) if asks.search(question)),
+            counted_terms=self.analyzer.term_set(counted.group(1)) if counted and not english else None,
+            wants_list=bool(_LIST_QUESTION.search(question)),
+            chronological=bool(_TIME_QUESTION.search(question)),
+            wants_definition=bool(_DEFINITION_QUESTION.search(question)),
+            regulation_refs=tuple(_SFS_NUMBER.findall(question)),
+        )
+
+    def _weighted(self, weights: dict[str, float]) -> dict[str, float]:
+        idf = self.idf(list(weights))
+        return {t: w * idf.get(t, 0.0) for t, w in weights.items() if idf.get(t, 0.0) > 0}
+
+    def _answer_terms(self, question: str, history: tuple[str, ...], english: bool, entities: tuple[str, ...]) -> dict[str, float]:
+        current = self.analyzer.analyze_query(question)
+        if english:
+            # English function words are unknown to the Swedish index and would read as missing evidence.
+            current = self.analyzer.analyze_query(f"{' '.join(entities)} {swedish_equivalents(question)}")
+        weights = dict(current)
+        if history and is_follow_up(question, len(current)):
+            for term, w in self.analyzer.analyze_query(history[-1]).items():
+                weights[term] = weights.get(term, 0.0) + 0.5 * w
+        return self._weighted(weights)
+
+    def _focus(self, question: str, entity_terms: tuple[frozenset[str], ...], count: int = 2) -> tuple[str, ...]:
+        named = set().union(*entity_terms) if entity_terms else set()
+        terms = [
+            t for t in self.analyzer.analyze_query(question)
+            if len(t) >= 5 and t not in named and not any(ch.isdigit() for ch in t)
+        ]
+        idf = self.idf(terms)
+        return tuple(sorted(terms, key=lambda t: (-idf.get(t, 0.0), t))[:count])

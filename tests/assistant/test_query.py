@@ -1,0 +1,40 @@
+"""A question is analysed once, into a `Query` that every later stage reads."""
+
+from __future__ import annotations
+
+from assistant.query import QueryAnalyzer
+from ingest.analyzer import SwedishAnalyzer
+
+ANALYZER = SwedishAnalyzer()
+QUERIES = QueryAnalyzer(ANALYZER, lambda terms: {t: 1.0 for t in terms})
+
+
+def test_names_years_and_regulation_numbers_are_entities():
+    query = QUERIES.analyze("Hur mycket fick Region Skåne enligt förordningen (2010:2012) år 2019?")
+    assert query.entities == ("Skåne", "2010:2012", "2019")
+    assert query.regulation_refs == ("2010:2012",)
+    assert all(query.entity_terms)
+
+
+def test_answer_kinds_are_read_from_the_question():
+    assert QUERIES.analyze("När antogs planen?").chronological
+    amount = QUERIES.analyze("Hur många anställda har Kulturrådet?")
+    assert amount.counted_terms == ANALYZER.term_set("anställda") and amount.date_or_amount_shapes
+    assert QUERIES.analyze("Vilka forum finns?").wants_list
+    assert QUERIES.analyze("Vad är kultursamverkansmodellen?").wants_definition
+    assert not QUERIES.analyze("Vad är kultursamverkansmodellen?").date_or_amount_shapes
+
+
+def test_a_follow_up_searches_with_the_previous_turn_and_borrows_its_terms():
+    history = ["Hur tas Skånes regionala kulturplan fram?"]
+    query = QUERIES.analyze("Och när beslutade kulturnämnden om den?", history)
+    assert query.follow_up and query.search_text.startswith(history[0])
+    assert ANALYZER.stem("kulturplan") in query.answer_terms  # borrowed, at half weight
+    standalone = QUERIES.analyze("Vem beslutar om statsbidraget till regionerna?", history)
+    assert not standalone.follow_up and standalone.search_text == standalone.text
+
+
+def test_an_english_question_searches_with_swedish_domain_words():
+    query = QUERIES.analyze("Who decides on the state grant to the regions?")
+    assert query.english and "statsbidrag" in query.search_text
+    assert ANALYZER.stem("statsbidrag") in query.answer_terms
