@@ -137,6 +137,9 @@ def _print_summary(summary: IngestSummary, store: str) -> None:
         f"· {summary.seconds:.1f} s ({summary.embed_seconds:.1f} s inbäddning)"
     )
     console.print(f"[bold]Index:[/] {store}")
+    for f in summary.files:
+        for warning in f.warnings:
+            console.print(f"  [yellow]varning[/] {escape(f.path)} – {escape(warning)}", soft_wrap=True, highlight=False)
     problems = [f for f in summary.files if f.outcome in (FileOutcome.failed, FileOutcome.skipped)]
     if problems:
         console.print("[bold]Filer som inte indexerades:[/]")

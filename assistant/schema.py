@@ -197,6 +197,7 @@ class FileReport(BaseModel):
     doc_id: str | None = None
     chunks: int = 0
     reason: str | None = Field(None, description="Plain-language reason for failed or skipped files.")
+    warnings: list[str] = Field(default_factory=list, description="Indexed, but something the user should fix.")
 
 
 class IngestSummary(BaseModel):

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
+from assistant.safe_text import safe_url
 from assistant.schema import DocumentMeta, FileOutcome, FileReport, IngestSummary
 from assistant.settings import Settings
 from ingest.embed_queue import EmbedQueue, PendingDocument
@@ -116,6 +117,9 @@ class Ingestor:
             return _failed(path, "filen innehåller ingen text att indexera"), None
         outcome = FileOutcome.updated if previous or meta.doc_id in by_doc_id else FileOutcome.new
         report = FileReport(path=str(path), outcome=outcome, doc_id=meta.doc_id, chunks=len(nodes))
+        if meta.source_url and safe_url(meta.source_url) is None:
+            # Kept as metadata, but never made a link anywhere (assistant.safe_text).
+            report.warnings.append(f"källadressen '{meta.source_url}' är ingen http(s)-adress och visas inte som länk")
         return report, PendingDocument(meta, nodes, report, deadline)
 
     @staticmethod
