@@ -20,6 +20,11 @@ class Block:
     page: int | None = None
     level: int = 0  # heading level 1-6
     marker: str = ""  # list marker as written: '-' or '3.'
+    page_end: int | None = None  # set when the block runs on to a later page
+
+    @property
+    def last_page(self) -> int | None:
+        return self.page_end or self.page
 
 
 _PAGE = re.compile(PAGE_MARKER_PATTERN)
@@ -48,22 +53,31 @@ def parse_blocks(markdown: str) -> list[Block]:
     blocks: list[Block] = []
     page: int | None = None
     paragraph: list[str] = []
+    paragraph_page: int | None = None
     previous_line_was_item = False
+    previous_blank = True
 
     def flush() -> None:
         if paragraph:
             text = clean_inline(" ".join(paragraph))
             if text:
-                blocks.append(Block("paragraph", text, page))
+                end = page if page != paragraph_page else None
+                blocks.append(Block("paragraph", text, paragraph_page, page_end=end))
             paragraph.clear()
 
     for line in markdown.splitlines():
         stripped = line.strip()
         continues_item = previous_line_was_item and bool(stripped) and line[:1].isspace()
-        previous_line_was_item = False
+        was_item, previous_line_was_item = previous_line_was_item, False
         if page_match := _PAGE.match(stripped):
-            flush()
+            if previous_blank:
+                flush()
             page = int(page_match.group(1))
+            if not previous_blank and was_item and blocks:
+                # A page marker inside a list item (no blank line around it): the item runs on.
+                blocks[-1].page_end = page
+                previous_line_was_item = True
+            # else: inside a paragraph, which runs on to this page; flush() records both pages
         elif not stripped:
             flush()
         elif heading := _HEADING.match(stripped):
@@ -82,7 +96,10 @@ def parse_blocks(markdown: str) -> list[Block]:
             blocks[-1].text = clean_inline(f"{blocks[-1].text} {stripped}")
             previous_line_was_item = True
         else:
+            if not paragraph:
+                paragraph_page = page
             paragraph.append(stripped)
+        previous_blank = not stripped
     flush()
     return blocks
 

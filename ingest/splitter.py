@@ -23,7 +23,7 @@ from ingest.blocks import (
 )
 
 # Bump when chunking changes so that the next ingest re-chunks every document.
-SPLITTER_VERSION = "3"
+SPLITTER_VERSION = "4"
 
 # Only these keys are embedded (before the text, as Onyx does); the rest is for citations.
 EMBEDDED_METADATA_KEYS = ("title", "section")
@@ -126,7 +126,7 @@ def _split_long_paragraph(block: Block, max_chars: int) -> list[Block]:
         else:
             current = f"{current} {sentence}".strip()
     pieces.append(current)
-    return [Block(block.kind, p, block.page, block.level, block.marker) for p in pieces if p]
+    return [Block(block.kind, p, block.page, block.level, block.marker, block.page_end) for p in pieces if p]
 
 
 def _fit_group(group: list[Block], max_chars: int) -> list[list[Block]]:
@@ -152,7 +152,7 @@ def pack_section(section: Section, max_chars: int) -> Iterator[list[Block]]:
     for group in section.groups:
         for piece in _fit_group(group, max_chars):
             too_long = len(render_blocks(chunk + piece)) > max_chars
-            if chunk and (too_long or piece[0].page != chunk[-1].page):
+            if chunk and (too_long or piece[0].page != chunk[-1].last_page):
                 yield chunk
                 chunk = []
             chunk = chunk + piece
@@ -180,7 +180,7 @@ class StructuredSplitter(TransformComponent):
         nodes: list[TextNode] = []
         for section in split_into_sections(text, doc_meta.doc_type):
             for blocks in pack_section(section, self.max_chars):
-                pages = [b.page for b in blocks if b.page is not None]
+                pages = [p for b in blocks for p in (b.page, b.page_end) if p is not None]
                 meta = ChunkMeta(
                     **doc_meta.model_dump(),
                     chunk_id=f"{doc_meta.doc_id}::{len(nodes):04d}",

@@ -89,11 +89,11 @@ def test_page_to_markdown_rejoins_wrapped_lines() -> None:
         "musik och teater. Bidragen till kultur-\n"
         "verksamhet följs upp årligen av myndigheten.\n"
         "Kort rad\n"
-        "3\n"
         "Nytt stycke som börjar med versal.\n"
         "• en punkt\n"
         "2) en numrerad punkt\n"
-        "9 a § Paragrafen börjar ett eget block."
+        "9 a § Paragrafen börjar ett eget block.\n"
+        "3"  # the page number at the foot of the page
     )
     assert page_to_markdown(raw).split("\n\n") == [
         "Kulturrådet fördelar bidrag till regionerna enligt den modell som riksdagen har beslutat om, "
