@@ -13,7 +13,7 @@ def make_citation(n: int, hit: RetrievedChunk, quote: str) -> Citation:
     meta = hit.meta
     return Citation(
         n=n, doc_id=meta.doc_id, title=meta.title, section=meta.section, page=meta.pages,
-        published=meta.published, source_url=meta.source_url, quote=quote, chunk_id=meta.chunk_id,
+        published=meta.published, published_source=meta.published_source, source_url=meta.source_url, quote=quote, chunk_id=meta.chunk_id,
         passage=hit.text, doc_type=meta.doc_type, source_path=meta.source_path,
     )
 

@@ -167,6 +167,7 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
         table.add_row(DOC_TYPE_LABELS_SV[DocType(doc_type)], str(n))
     table.add_row("[bold]Totalt[/]", f"[bold]{info.documents}[/]")
     console.print(table)
+    console.print(f"[bold]Dokument utan eget datum:[/] {info.undated_documents} (visas med filens ändringsdatum)")
     console.print(f"[bold]Avsnitt (chunks):[/] {info.chunks}")
     dim = f" ({info.dimension} dimensioner)" if info.dimension else ""
     console.print(f"[bold]Embeddingmodell:[/] {info.embedder}{dim}")

@@ -46,6 +46,15 @@ def date_sort_key(published: str | None) -> int | None:
     return year * 10000 + month * 100 + day
 
 
+class DateSource(str, Enum):
+    """Where a document's date comes from; `modified` is the file's time, not the document's own."""
+
+    declared = "declared"  # front matter or the file's own metadata
+    text = "text"  # 'Sammanträdesdatum …', 'Antagen av … den …', a dated title page
+    file_name = "file_name"
+    modified = "modified"
+
+
 class DocumentMeta(BaseModel):
     """Metadata of one source document, carried by every chunk cut from it."""
 
@@ -55,6 +64,7 @@ class DocumentMeta(BaseModel):
     publisher: str = ""
     source_url: str = ""
     published: str | None = Field(None, description="As precise as the source: YYYY, YYYY-MM or YYYY-MM-DD.")
+    published_source: DateSource | None = Field(None, description="Where `published` was found.")
     partial: bool = False
     content_hash: str
     source_path: str = Field(description="Absolute path of the file it was read from.")
@@ -162,6 +172,7 @@ class Citation(BaseModel):
     section: str
     page: str | None
     published: str | None
+    published_source: DateSource | None = Field(None, description="'modified': the file's time, not the document's own date.")
     source_url: str
     quote: str = Field(description="The exact sentences of the source that the answer relies on.")
     chunk_id: str
@@ -218,6 +229,7 @@ class IngestSummary(BaseModel):
 class IndexStatus(BaseModel):
     documents_by_type: dict[str, int]
     documents: int
+    undated_documents: int = Field(0, description="Documents with no date of their own (only the file's time).")
     chunks: int
     embedder: str
     dimension: int | None

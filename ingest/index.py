@@ -9,7 +9,7 @@ from collections import Counter
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.schema import MetadataMode, TextNode
 
-from assistant.schema import IndexStatus
+from assistant.schema import DateSource, IndexStatus
 from assistant.settings import Settings
 from ingest import generations
 from ingest.embedders import embedder_identity
@@ -94,6 +94,7 @@ def index_status(settings: Settings) -> IndexStatus:
     return IndexStatus(
         documents_by_type=dict(sorted(by_type.items())),
         documents=len(entries),
+        undated_documents=sum(1 for e in entries if e.date_source in ("", DateSource.modified.value)),
         chunks=sum(len(e.chunk_ids) for e in entries),
         embedder=embedder or "(inget index ännu)",
         dimension=dimension,

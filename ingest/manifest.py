@@ -23,7 +23,8 @@ CREATE TABLE IF NOT EXISTS documents (
     fingerprint TEXT NOT NULL,
     doc_type TEXT NOT NULL,
     title TEXT NOT NULL,
-    chunk_ids TEXT NOT NULL
+    chunk_ids TEXT NOT NULL,
+    date_source TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS documents_by_path ON documents(source_path);
 """
@@ -37,20 +38,25 @@ class ManifestEntry(BaseModel):
     doc_type: DocType
     title: str
     chunk_ids: list[str]
+    date_source: str = ""  # DateSource of the document's date; '' for none (or an older index)
 
 
 class Manifest:
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
         conn.executescript(SCHEMA)
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(documents)")}
+        if "date_source" not in columns:  # an index written before documents had dated sources
+            conn.execute("ALTER TABLE documents ADD COLUMN date_source TEXT NOT NULL DEFAULT ''")
+            conn.commit()
 
-    _COLUMNS = "doc_id, source_path, content_hash, fingerprint, doc_type, title, chunk_ids"
+    _COLUMNS = "doc_id, source_path, content_hash, fingerprint, doc_type, title, chunk_ids, date_source"
 
     @staticmethod
     def _entry(row: tuple) -> ManifestEntry:
         return ManifestEntry(
             doc_id=row[0], source_path=row[1], content_hash=row[2], fingerprint=row[3],
-            doc_type=row[4], title=row[5], chunk_ids=json.loads(row[6]),
+            doc_type=row[4], title=row[5], chunk_ids=json.loads(row[6]), date_source=row[7],
         )
 
     def entries(self) -> list[ManifestEntry]:
@@ -62,9 +68,9 @@ class Manifest:
 
     def record(self, entry: ManifestEntry, tx: sqlite3.Connection) -> None:
         tx.execute(
-            "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT OR REPLACE INTO documents ({self._COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (entry.doc_id, entry.source_path, entry.content_hash, entry.fingerprint,
-             entry.doc_type.value, entry.title, json.dumps(entry.chunk_ids)),
+             entry.doc_type.value, entry.title, json.dumps(entry.chunk_ids), entry.date_source),
         )
 
     def forget(self, doc_id: str, tx: sqlite3.Connection) -> None:

@@ -10,7 +10,8 @@ import hashlib
 import re
 from pathlib import Path
 
-from assistant.schema import DocType, DocumentMeta
+from assistant.schema import DateSource, DocType, DocumentMeta
+from ingest.dates import date_in_file_name, date_in_text
 from ingest.loaders.base import LoadedFile
 
 # Ordered: the first pattern that matches the title or opening text decides.
@@ -72,22 +73,42 @@ def _as_bool(value: object) -> bool:
     return bool(value)
 
 
+def document_date(path: Path, loaded: LoadedFile) -> tuple[str | None, DateSource | None]:
+    """Front matter, else the document's own text, else its file name, else (marked as such)
+    the file's modification time: every citation can then show a date, and say how sure it is."""
+    if declared := normalise_published(loaded.declared.get("published")):
+        return declared, DateSource.declared
+    if found := date_in_text(loaded.text, str(loaded.declared.get("running_header") or "")):
+        return found, DateSource.text
+    if found := date_in_file_name(path.name):
+        return found, DateSource.file_name
+    try:
+        return dt.date.fromtimestamp(path.stat().st_mtime).isoformat(), DateSource.modified
+    except OSError:
+        return None, None
+
+
 def build_document_meta(path: Path, root: Path, loaded: LoadedFile, digest: str) -> DocumentMeta:
     declared = loaded.declared
     title = str(declared.get("title") or _first_heading(loaded.text) or path.stem.replace("_", " "))
     declared_type = str(declared.get("doc_type") or "").strip()
+    # A PDF's running header ('PROTOKOLL', the committee) is removed from its text but still says
+    # what the document is.
+    head_text = f"{declared.get('running_header') or ''}\n{loaded.text}"
     doc_type = (
         DocType(declared_type)
         if declared_type in DocType.__members__
-        else detect_doc_type(title, loaded.text, path.suffix.lower())
+        else detect_doc_type(title, head_text, path.suffix.lower())
     )
+    published, published_source = document_date(path, loaded)
     return DocumentMeta(
         doc_id=str(declared.get("id") or derive_doc_id(path, root)),
         title=title,
         doc_type=doc_type,
         publisher=str(declared.get("publisher") or ""),
         source_url=str(declared.get("source_url") or ""),
-        published=normalise_published(declared.get("published")),
+        published=published,
+        published_source=published_source,
         partial=_as_bool(declared.get("partial", False)),
         content_hash=digest,
         source_path=str(path.resolve()),

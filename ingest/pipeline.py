@@ -134,6 +134,7 @@ class Ingestor:
             doc_id=doc.meta.doc_id, source_path=doc.meta.source_path, content_hash=doc.meta.content_hash,
             fingerprint=self.fingerprint, doc_type=doc.meta.doc_type, title=doc.meta.title,
             chunk_ids=[n.node_id for n in doc.nodes],
+            date_source=doc.meta.published_source.value if doc.meta.published_source else "",
         )
         self.index.write_document(entry, doc.nodes)
 
