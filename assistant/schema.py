@@ -65,6 +65,7 @@ class DocumentMeta(BaseModel):
     source_url: str = ""
     published: str | None = Field(None, description="As precise as the source: YYYY, YYYY-MM or YYYY-MM-DD.")
     published_source: DateSource | None = Field(None, description="Where `published` was found.")
+    body: str = Field("", description="For minutes: the body that met, e.g. 'Kulturnämnden'.")
     partial: bool = False
     content_hash: str
     source_path: str = Field(description="Absolute path of the file it was read from.")
@@ -84,6 +85,8 @@ class ChunkMeta(DocumentMeta):
     paragraph: str | None = Field(None, description="Statute paragraph, e.g. '9 a §'")
     agenda_item: str | None = Field(None, description="Minutes agenda item, e.g. '§ 121' or 'Punkt 3'")
     agenda_title: str | None = Field(None, description="The item's heading, e.g. 'Kulturutredningen, delrapport'")
+    agenda_part: str | None = Field(None, description="The item's part, e.g. 'Beslut', 'Reservation'")
+    case_number: str | None = Field(None, description="The item's Dnr, e.g. 'KN 2023/0187'")
     page_start: int | None = None
     page_end: int | None = None
 
@@ -93,7 +96,13 @@ class ChunkMeta(DocumentMeta):
         if self.paragraph:
             return f"{self.chapter} {self.paragraph}" if self.chapter else self.paragraph
         if self.agenda_item:
-            return f"{self.agenda_item} {self.agenda_title}" if self.agenda_title else self.agenda_item
+            if self.body:  # a record: 'Kulturnämnden 2024-06-19 § 45, Beslut'
+                where = " ".join(p for p in (self.body, self.published, self.agenda_item) if p)
+            else:
+                where = f"{self.agenda_item} {self.agenda_title}" if self.agenda_title else self.agenda_item
+            return f"{where}, {self.agenda_part}" if self.agenda_part else where
+        if not self.heading_path and self.body:
+            return " ".join(p for p in (self.body, self.published) if p)  # the minutes' opening block
         return " > ".join(self.heading_path)
 
     @property

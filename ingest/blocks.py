@@ -43,7 +43,6 @@ AGENDA_ITEM = re.compile(
 )
 NUMBERED_HEADING = re.compile(r"^(?P<num>\d{1,3})\.?\s+(?P<rest>\D.*)$")
 
-
 def clean_inline(text: str) -> str:
     text = _EMPHASIS.sub(r"\2", text)
     return re.sub(r"\s+", " ", text).strip()

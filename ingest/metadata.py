@@ -13,6 +13,7 @@ from pathlib import Path
 from assistant.schema import DateSource, DocType, DocumentMeta
 from ingest.dates import date_in_file_name, date_in_text
 from ingest.loaders.base import LoadedFile
+from ingest.minutes import body_of_minutes
 
 # Ordered: the first pattern that matches the title or opening text decides.
 _DOC_TYPE_PATTERNS: list[tuple[DocType, re.Pattern[str]]] = [
@@ -101,6 +102,8 @@ def build_document_meta(path: Path, root: Path, loaded: LoadedFile, digest: str)
         else detect_doc_type(title, head_text, path.suffix.lower())
     )
     published, published_source = document_date(path, loaded)
+    header = str(declared.get("running_header") or "")
+    body = body_of_minutes(header, loaded.text) if doc_type in (DocType.minutes, DocType.decision) else ""
     return DocumentMeta(
         doc_id=str(declared.get("id") or derive_doc_id(path, root)),
         title=title,
@@ -109,6 +112,7 @@ def build_document_meta(path: Path, root: Path, loaded: LoadedFile, digest: str)
         source_url=str(declared.get("source_url") or ""),
         published=published,
         published_source=published_source,
+        body=body,
         partial=_as_bool(declared.get("partial", False)),
         content_hash=digest,
         source_path=str(path.resolve()),

@@ -21,6 +21,7 @@ from ingest.blocks import (
     parse_blocks,
     render_blocks,
 )
+from ingest.minutes import CASE_NUMBER, MINUTES_PART
 
 # Bump when chunking changes so that the next ingest re-chunks every document.
 SPLITTER_VERSION = "4"
@@ -36,6 +37,8 @@ class Section:
     paragraph: str | None = None
     agenda_item: str | None = None
     agenda_title: str | None = None
+    agenda_part: str | None = None
+    case_number: str | None = None
     groups: list[list[Block]] = field(default_factory=list)
 
 
@@ -48,12 +51,17 @@ class _Walker:
         self.headings: list[tuple[int, str]] = []
         self.chapter: str | None = None
         self.agenda: tuple[str, str, int] | None = None  # label, title, heading level
+        self.part: str | None = None  # 'Beslut', 'Reservation' … within the agenda item
+        self.case_number: str | None = None
         self.sections: list[Section] = []
         self.seen_content = False
 
     def _open(self, paragraph: str | None = None) -> Section:
         label, title, _ = self.agenda or (None, None, 0)
-        section = Section([h for _, h in self.headings], self.chapter, paragraph, label, title or None)
+        section = Section(
+            [h for _, h in self.headings], self.chapter, paragraph, label, title or None,
+            self.part if self.agenda else None, self.case_number if self.agenda else None,
+        )
         self.sections.append(section)
         return section
 
@@ -70,8 +78,11 @@ class _Walker:
         agenda = self._agenda_in(text, allow_bare_number=True)
         if agenda:
             self.agenda = (*agenda, block.level)
+            self.part = self.case_number = None
         elif self.agenda and block.level <= self.agenda[2]:
             self.agenda = None
+        elif self.agenda and self.is_minutes and MINUTES_PART.match(text):
+            self.part = text
         while self.headings and self.headings[-1][0] >= block.level:
             self.headings.pop()
         self.headings.append((block.level, text))
@@ -84,8 +95,12 @@ class _Walker:
             self._open(paragraph=label).groups.append([block])
         elif agenda := self._agenda_in(block.text, allow_bare_number=False):
             self.agenda = (*agenda, 7)  # ends at the next heading of any level
+            self.part = self.case_number = None
             section = self._open(paragraph=None)
             section.groups.append([block])
+        elif self.agenda and self.is_minutes and (case := CASE_NUMBER.match(block.text)):
+            self.case_number = case["dnr"].strip()
+            self._open().groups.append([block])
         else:
             section = self.current
             section.groups.append([block])
@@ -190,6 +205,8 @@ class StructuredSplitter(TransformComponent):
                     paragraph=section.paragraph,
                     agenda_item=section.agenda_item,
                     agenda_title=section.agenda_title,
+                    agenda_part=section.agenda_part,
+                    case_number=section.case_number,
                     page_start=min(pages) if pages else None,
                     page_end=max(pages) if pages else None,
                 )

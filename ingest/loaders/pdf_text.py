@@ -13,6 +13,7 @@ import re
 
 from ingest.loaders.base import PAGE_MARKER
 from ingest.loaders.text import STRUCTURE_START, as_list_item
+from ingest.minutes import MINUTES_PART
 
 # Words after a hyphen at a line end that show it is a real hyphen ('hälso- och sjukvård').
 _KEEP_HYPHEN_BEFORE = ("och", "eller", "samt", "till", "som")
@@ -22,13 +23,6 @@ _NUMBERED_HEADING = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+(?P<ti
 _ANNEX_HEADING = re.compile(r"^(?:Bilaga|Appendix|Kapitel)\s+\d{1,2}[.:]?(?:\s+\S.*)?$", re.I)
 # An agenda item of minutes starting its own line: '§ 45 Regional kulturplan …'.
 _AGENDA_LINE = re.compile(r"^(?:[A-ZÅÄÖ]{2,8}\s+)?§\s?\d{1,4}\b")
-# The standing parts of an agenda item in Swedish minutes, each printed as a line of its own.
-MINUTES_PARTS = (
-    "Sammanfattning", "Ärendebeskrivning", "Beslutsunderlag", "Förslag till beslut", "Yrkanden", "Yrkande",
-    "Beslutsgång", "Propositionsordning", "Beslut", "Reservation", "Reservationer", "Protokollsanteckning",
-    "Protokollsanteckningar", "Jäv", "Beslutet skickas till", "Förvaltningens bedömning", "Omröstning",
-)
-_PART = re.compile(rf"^(?:{'|'.join(MINUTES_PARTS)})$")
 MAX_HEADING_CHARS = 100
 _ITEM_LINE = re.compile(r"^(?:- |\d{1,2}\. )")
 
@@ -52,7 +46,7 @@ def heading_level(line: str, toc_titles: set[str]) -> int | None:
         return None
     if _AGENDA_LINE.match(line):
         return 2
-    if _PART.match(line):
+    if MINUTES_PART.match(line):
         return 3
     if match := _NUMBERED_HEADING.match(line):
         if not line.endswith(":"):
