@@ -1,4 +1,5 @@
-"""Word documents (.docx) via python-docx: styles become Markdown headings and list items."""
+"""Word documents (.docx) via python-docx: styles become Markdown headings and list items,
+tables rows, and footnotes paragraphs after the text that refers to them."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import zipfile
 from pathlib import Path
 
 import docx
+from docx.oxml import parse_xml
 from docx.document import Document
 from docx.table import Table
 from docx.text.paragraph import Paragraph
@@ -64,6 +66,34 @@ def _paragraph_line(document: Document, paragraph: Paragraph, counter: int) -> t
     return text, 0
 
 
+_FOOTNOTES_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _footnotes(document: Document) -> dict[str, str]:
+    """Footnote id -> text. python-docx has no footnote API, so the part is read from its
+    relationship; separators (negative and zero ids, or a w:type) are not notes."""
+    part = next((r.target_part for r in document.part.rels.values() if r.reltype == _FOOTNOTES_REL), None)
+    if part is None:
+        return {}
+    root = parse_xml(part.blob)
+    notes: dict[str, str] = {}
+    for note in root.iter(f"{_W}footnote"):
+        if note.get(f"{_W}type") not in (None, "normal"):
+            continue
+        text = " ".join("".join(t.text or "" for t in note.iter(f"{_W}t")).split())
+        if text:
+            notes[note.get(f"{_W}id", "")] = text
+    return notes
+
+
+def _footnote_lines(paragraph: Paragraph, notes: dict[str, str]) -> list[str]:
+    """The notes a paragraph refers to, placed right after it so a fact that lives only in a
+    footnote is indexed with the text it explains."""
+    ids = paragraph._p.xpath(".//w:footnoteReference/@w:id") if notes else []
+    return [f"Fotnot {n}: {notes[n]}" for n in ids if n in notes]
+
+
 def _table_rows(table: Table) -> list[str]:
     rows: list[str] = []
     for row in table.rows:
@@ -116,6 +146,7 @@ def load_docx(path: Path, limits: Limits | None = None) -> LoadedFile:
     blocks: list[str] = []
     counter = 0
     try:
+        notes = _footnotes(document)
         for part in document.iter_inner_content():
             if isinstance(part, Table):
                 blocks.extend(_table_rows(part))
@@ -123,6 +154,7 @@ def load_docx(path: Path, limits: Limits | None = None) -> LoadedFile:
             elif part.text.strip():
                 line, counter = _paragraph_line(document, part, counter)
                 blocks.append(line)
+                blocks.extend(_footnote_lines(part, notes))
         declared = _declared(document)
     except LoadError:
         raise
