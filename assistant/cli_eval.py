@@ -17,6 +17,7 @@ REPO = Path(__file__).resolve().parents[1]
 DEFAULT_QUESTIONS = REPO / "evals" / "questions.jsonl"
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
 DEFAULT_BEIR = REPO.parent / "shared" / "benchmarks" / "swefaq-dev"
+DEFAULT_REALDOCS = REPO.parent / "shared" / "realdocs"
 
 
 def _select_split(questions, split: str, path: Path):
@@ -68,9 +69,11 @@ def questions(
     corpus: Annotated[Path, typer.Option(exists=True, file_okay=False)] = DEFAULT_CORPUS,
 ) -> None:
     """Kör guldfrågorna genom assistenten och mät träffar, källor, fakta och avstående."""
-    from evals.report import QUESTION_COLUMNS, markdown_table
+    from evals.report import QUESTION_COLUMNS, REALDOCS_COLUMNS, markdown_table
 
     results = run_question_eval(file, split, compare, corpus)
+    paged = any("page_hit" in r["aggregate"] for r in results.values())
+    columns = QUESTION_COLUMNS + [c for c in REALDOCS_COLUMNS if c not in QUESTION_COLUMNS] if paged else QUESTION_COLUMNS
     if as_json:
         if compare:
             print(json.dumps({name: r["aggregate"] for name, r in results.items()}, ensure_ascii=False, indent=2))
@@ -81,8 +84,9 @@ def questions(
         if not compare:
             for r in result["per_question"]:
                 mark = "avstod" if r["abstained"] else f"fakta {r.get('fact_recall', 0) or 0:.2f}"
-                console.print(f"{r['id']} [{r['category']}] {mark} källa {r.get('citation_hit', '–')}", highlight=False)
-    console.print(markdown_table({n: r["aggregate"] for n, r in results.items()}, QUESTION_COLUMNS), soft_wrap=True)
+                page = f" sida {r['page_hit']}" if "page_hit" in r else ""
+                console.print(f"{r['id']} [{r['category']}] {mark} källa {r.get('citation_hit', '–')}{page}", highlight=False)
+    console.print(markdown_table({n: r["aggregate"] for n, r in results.items()}, columns), soft_wrap=True)
 
 
 @app.command()
@@ -113,8 +117,13 @@ def report(
     question_results = run_question_eval(DEFAULT_QUESTIONS, "dev", True, corpus)
     held_out = run_question_eval(DEFAULT_QUESTIONS, "test", True, corpus)
     beir_results = run_beir_eval(beir_dir, True)
+    realdocs_file = DEFAULT_REALDOCS / "questions-A.jsonl"
+    realdocs = (
+        {n: r["aggregate"] for n, r in run_question_eval(realdocs_file, "all", False, DEFAULT_REALDOCS).items()}
+        if realdocs_file.exists() else None
+    )
     path = write_report(
         {n: r["aggregate"] for n, r in question_results.items()}, beir_results, "dev", beir_dir.name, out_dir,
-        held_out={n: r["aggregate"] for n, r in held_out.items()},
+        held_out={n: r["aggregate"] for n, r in held_out.items()}, realdocs=realdocs,
     )
     console.print(f"Skrev {path} och {path.with_suffix('.png')}")

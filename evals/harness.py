@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from assistant.schema import Answer
+from assistant.schema import Answer, DateSource
 from assistant.service import Assistant
 from assistant.settings import Settings
 from evals import metrics
@@ -21,8 +22,11 @@ from ingest.pipeline import Ingestor
 def corpus_index(settings: Settings, corpus: Path, embed_model: str) -> tuple[Settings, IndexHandle, object]:
     """An index of `corpus` for one embedder, kept under data/eval/ and updated incrementally."""
     slug = embed_model.replace("/", "_")
+    # One index per corpus: the shared corpus keeps its folder; another corpus (realdocs) gets its
+    # own, so that its questions are never answered from, or pruned against, the other's documents.
+    name = slug if corpus.resolve().name == "corpus" else f"{slug}@{corpus.resolve().name}"
     eval_settings = settings.model_copy(
-        update={"data_dir": settings.data_dir / "eval" / slug, "embed_model": embed_model,
+        update={"data_dir": settings.data_dir / "eval" / name, "embed_model": embed_model,
                 "chroma_host": None, "chroma_url": None}
     )
     embedder = build_embedder(embed_model, settings.embed_batch_size)
@@ -43,13 +47,34 @@ class Response:
     ranked_docs: list[str]
     cited_docs: list[str]
     abstained: bool
+    cited_pages: list[str | None] = field(default_factory=list)  # per citation, beside cited_docs
+    cited_dated: list[bool] = field(default_factory=list)  # per citation: a date of the document's own
+    cited_sectioned: list[bool | None] = field(default_factory=list)  # per citation: a section (None: not a PDF)
 
     @classmethod
     def from_answer(cls, answer: Answer) -> Response:
+        citations = answer.citations
         return cls(
             text=answer.answer, ranked_docs=[hit.meta.doc_id for hit in answer.retrieved],
-            cited_docs=[c.doc_id for c in answer.citations], abstained=answer.abstained,
+            cited_docs=[c.doc_id for c in citations], abstained=answer.abstained,
+            cited_pages=[c.page for c in citations],
+            cited_dated=[bool(c.published) and c.published_source != DateSource.modified for c in citations],
+            cited_sectioned=[bool(c.section) if c.source_path.lower().endswith(".pdf") else None for c in citations],
         )
+
+
+_FILE_SUFFIX = re.compile(r"-(?:pdf|docx|md|markdown|txt|html?)$")
+
+
+def as_expected(doc_ids: list[str], expected: set[str]) -> list[str]:
+    """Gold files may name a document by its file's stem ('protokoll-kn-2024-06-19') where the
+    index derived its id from the whole file name ('protokoll-kn-2024-06-19-pdf')."""
+    return [d if d in expected else (s if (s := _FILE_SUFFIX.sub("", d)) in expected else d) for d in doc_ids]
+
+
+def _share(flags: list[bool | None]) -> float | None:
+    counted = [f for f in flags if f is not None]
+    return sum(counted) / len(counted) if counted else None
 
 
 class Responder(Protocol):
@@ -67,13 +92,19 @@ def score_answer(question: GoldQuestion, answer: Answer, latency_ms: float) -> d
 
 
 def score_response(question: GoldQuestion, response: Response, latency_ms: float) -> dict:
-    ranked, cited = response.ranked_docs, response.cited_docs
     expected = set(question.expected_docs)
+    ranked, cited = as_expected(response.ranked_docs, expected), as_expected(response.cited_docs, expected)
     record: dict = {
         "id": question.id, "category": question.category, "answerable": question.answerable,
         "abstained": response.abstained, "latency_ms": latency_ms, "answer_chars": len(response.text),
         "cited_docs": cited, "retrieved_docs": ranked[:5],
+        "citations_dated": _share(list(response.cited_dated)),
+        "pdf_citations_with_section": _share(list(response.cited_sectioned)),
     }
+    if question.answerable and question.expected_pages and response.cited_pages:
+        record["page_hit"] = metrics.page_hit(zip(cited, response.cited_pages), expected, question.expected_pages)
+    elif question.answerable and question.expected_pages:
+        record["page_hit"] = 0.0
     if question.answerable:
         record |= {
             "hit@1": metrics.hit_at_k(ranked, expected, 1),
@@ -118,7 +149,8 @@ def summarise(per_question: list[dict]) -> dict:
     latencies = [r["latency_ms"] for r in per_question]
     aggregate = {
         k: v for k, v in metrics.aggregate(per_question).items()
-        if k in {"hit@1", "hit@5", "mrr@10", "citation_hit", "citation_precision", "fact_recall"}
+        if k in {"hit@1", "hit@5", "mrr@10", "citation_hit", "citation_precision", "fact_recall", "page_hit",
+                 "citations_dated", "pdf_citations_with_section"}
     }
     aggregate |= {
         "abstention_accuracy": metrics.abstention_accuracy(per_question),

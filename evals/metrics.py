@@ -99,6 +99,23 @@ def citation_hit(cited_doc_ids: Iterable[str], expected: set[str]) -> float:
     return 1.0 if any(d in expected for d in cited_doc_ids) else 0.0
 
 
+def pages_include(pages: str | None, wanted: Iterable[int]) -> bool:
+    """Whether a cited page or range ('5', '5–6') includes any of the wanted 1-based pages."""
+    if not pages:
+        return False
+    first, _, last = _DASHES.sub("-", pages).partition("-")
+    try:
+        low, high = int(first), int(last or first)
+    except ValueError:
+        return False
+    return any(low <= page <= high for page in wanted)
+
+
+def page_hit(cited: Iterable[tuple[str, str | None]], expected: set[str], pages: Sequence[int]) -> float:
+    """1.0 if a cited chunk of an expected document spans an expected page, else 0.0."""
+    return 1.0 if any(doc in expected and pages_include(page, pages) for doc, page in cited) else 0.0
+
+
 def citation_precision(cited_doc_ids: Iterable[str], expected: set[str]) -> float | None:
     """Share of distinct cited docs that are expected; None when nothing is cited."""
     cited = set(cited_doc_ids)

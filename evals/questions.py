@@ -21,6 +21,7 @@ class GoldQuestion(BaseModel):
     answerable: bool
     expected_docs: list[str]
     expected_facts: list[list[str]]
+    expected_pages: list[int] = []  # 1-based pages where the facts are printed (paged sources only)
     note: str = ""
 
     @model_validator(mode="after")
@@ -29,8 +30,12 @@ class GoldQuestion(BaseModel):
             raise ValueError("question is empty")
         if self.answerable and not self.expected_docs:
             raise ValueError("answerable question has no expected_docs")
-        if not self.answerable and (self.expected_docs or self.expected_facts):
-            raise ValueError("unanswerable question must have empty expected_docs and expected_facts")
+        # An unanswerable question may name the documents it is about (a scan without text, a plan
+        # that mentions the subject but gives no figure); it can have no facts to find.
+        if not self.answerable and (self.expected_facts or self.expected_pages):
+            raise ValueError("unanswerable question must have empty expected_facts and expected_pages")
+        if any(page < 1 for page in self.expected_pages):
+            raise ValueError("expected_pages are 1-based page numbers")
         for i, forms in enumerate(self.expected_facts):
             if not forms or not all(form.strip() for form in forms):
                 raise ValueError(f"fact {i} has no forms (or an empty form)")

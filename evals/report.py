@@ -12,6 +12,11 @@ QUESTION_COLUMNS = [
     "answer_chars_mean", "answer_chars_median",
 ]
 BEIR_COLUMNS = ["ndcg@10", "mrr@10", "recall@1", "recall@5", "recall@10"]
+# Long real documents (../shared/realdocs): where on the page, and how well cited.
+REALDOCS_COLUMNS = [
+    "hit@5", "citation_hit", "page_hit", "fact_recall", "abstention_accuracy", "false_abstention_rate",
+    "citations_dated", "pdf_citations_with_section", "latency_p50_ms",
+]
 
 
 def _cell(value) -> str:
@@ -70,9 +75,26 @@ two tables as a lower bound on overfitting.
 """
 
 
+def _realdocs_section(realdocs: dict[str, dict] | None) -> str:
+    if not realdocs:
+        return ""
+    return f"""
+## Real documents (`../shared/realdocs`, all questions)
+
+A 36-page culture plan and 9-page minutes as PDF, an officer's report as DOCX and an image-only scan.
+Page hit: a cited chunk of an expected document whose page range includes a page where the fact is
+printed. `citations_dated`: share of an answer's citations whose document has a date of its own
+(not the file's time); `pdf_citations_with_section`: share of its PDF citations naming a section
+(both averaged over questions). Abstention accuracy counts the scan's questions, which should be
+refused with the reason that the scan has no text.
+
+{markdown_table(realdocs, REALDOCS_COLUMNS)}
+"""
+
+
 def write_report(
     questions: dict[str, dict], beir: dict[str, dict], split: str, beir_name: str, out_dir: Path,
-    held_out: dict[str, dict] | None = None,
+    held_out: dict[str, dict] | None = None, realdocs: dict[str, dict] | None = None,
 ) -> Path:
     chart = out_dir / "report.png"
     write_chart(questions, beir, chart)
@@ -96,7 +118,7 @@ Fact recall rises with answer length, so read it together with `answer_chars_mea
 per question (retrieval time for the two baselines).
 
 {markdown_table(questions, QUESTION_COLUMNS)}
-{_held_out_section(held_out)}
+{_held_out_section(held_out)}{_realdocs_section(realdocs)}
 ## {beir_name} (BEIR layout, retriever only)
 
 {markdown_table(beir, BEIR_COLUMNS)}
