@@ -1,7 +1,8 @@
 """PDF files via pypdf: the text as a reader sees it, with one page marker per page.
 
 Page furniture (running headers and footers, page numbers, the table of contents) is removed in
-pdf_pages.py; lines become paragraphs and headings in pdf_text.py."""
+pdf_pages.py; table rows get their column headings in pdf_tables.py; lines become paragraphs and
+headings in pdf_text.py."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ import io
 import re
 from pathlib import Path
 
-from pypdf import PasswordType, PdfReader
+from pypdf import PageObject, PasswordType, PdfReader
 
 from ingest.loaders.base import LoadedFile, LoadError
 from ingest.loaders.limits import Limits, check_text_length
 from ingest.loaders.pdf_pages import clean_pages
+from ingest.loaders.pdf_tables import looks_tabular, rewrite_tables
 from ingest.loaders.pdf_text import lines_to_markdown
 from ingest.loaders.text import read_bytes
 
@@ -56,6 +58,16 @@ def _declared_title(reader: PdfReader) -> str | None:
     return title
 
 
+def _page_text(page: PageObject) -> str:
+    text = page.extract_text() or ""
+    if looks_tabular(text):
+        try:
+            return rewrite_tables(text, page.extract_text(extraction_mode="layout") or "")
+        except Exception:  # layout mode fails on some fonts; the plain text is still good
+            return text
+    return text
+
+
 def load_pdf(path: Path, limits: Limits | None = None) -> LoadedFile:
     limits = limits or Limits()
     reader = _open(path)
@@ -70,7 +82,7 @@ def load_pdf(path: Path, limits: Limits | None = None) -> LoadedFile:
     length = 0
     for page in pages:
         try:
-            raw.append(page.extract_text() or "")
+            raw.append(_page_text(page))
         except Exception:
             failed += 1
             raw.append("")
