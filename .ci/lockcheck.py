@@ -1,7 +1,8 @@
 """Keeps requirements.lock honest about the pyproject.toml it was compiled from.
 
 `make lock` compiles the lock and then runs `lockcheck.py stamp`, which records a hash of the
-dependency lists (requires-python, dependencies, optional-dependencies) in the lock's header.
+dependency lists (requires-python, dependencies, optional-dependencies, uv's overrides) in the
+lock's header.
 `lockcheck.py check` (in .ci/run and in the tests) recomputes it: a pyproject.toml edited without
 re-locking fails at once, without re-resolving (a fresh resolution changes whenever PyPI moves).
 """
@@ -19,8 +20,10 @@ STAMP_PREFIX = "# pyproject-dependencies-sha256: "
 
 
 def dependency_hash(pyproject: Path) -> str:
-    project = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]
+    data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    project = data["project"]
     wanted = {
+        "overrides": sorted(data.get("tool", {}).get("uv", {}).get("override-dependencies", [])),
         "requires-python": project.get("requires-python"),
         "dependencies": sorted(project.get("dependencies", [])),
         "optional-dependencies": {
