@@ -1,31 +1,61 @@
-"""What kind of answer a question asks for (a date, an amount, a body or person) and what a
-sentence holding such an answer looks like. Shared by the reranker and the extractive answerer."""
+"""What kind of answer a question asks for (a date, a day, an amount, a count, a body or person)
+and what a sentence holding such an answer looks like. Read once into the `Query`; shared by
+the retriever's shape bonus, the reranker and the extractive answerer."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 # "hur många anställda": the thing a count must count.
 COUNTED = re.compile(r"\bhur många (\w+)", re.I)
 _MONTHS = "januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december"
-# (question asks for it, sentence holds it): a date, an amount or count, a body or person.
-ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
-    (
-        re.compile(r"\b(när|vilket år|vilket datum|datum|senast|hur länge|when|what year|since when)\b", re.I),
-        re.compile(rf"\b(\d{{1,2}} ({_MONTHS})|({_MONTHS}) \d{{4}}|\d{{4}}-\d{{2}}(-\d{{2}})?|(19|20)\d{{2}})\b", re.I),
+# A number as Swedish writes a count: digits, or a number word ("tre delstudier", "fyra år").
+NUMBER = re.compile(
+    r"\b(\d[\d  ]*(?:[,.]\d+)?|två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|tretton|fjorton|femton|"
+    r"sexton|sjutton|arton|nitton|tjugo|trettio|fyrtio|femtio|hundra|tusen)\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class AnswerKind:
+    """A kind of answer: how a question asks for it, and how a sentence that holds it looks.
+    `required` kinds are facts (a date, an amount, a count): an answer must state one."""
+
+    asks: re.Pattern[str]
+    holds: re.Pattern[str]
+    required: bool = True
+
+
+_DAY = rf"\d{{1,2}} ({_MONTHS})|\d{{4}}-\d{{2}}-\d{{2}}"
+ANSWER_KINDS: dict[str, AnswerKind] = {
+    # "När …?" is answered by a year as well as by a day.
+    "date": AnswerKind(
+        re.compile(r"\b(när|vilket år|senast|hur länge|sedan när|från när|when|what year|since when)\b", re.I),
+        re.compile(rf"\b({_DAY}|({_MONTHS}) \d{{4}}|\d{{4}}-\d{{2}}|(19|20)\d{{2}})\b", re.I),
     ),
-    (
-        re.compile(r"\b(hur mycket|hur många|hur stor|hur stort|belopp|summa|kronor|miljoner|how much|how many|amount)\b", re.I),
-        re.compile(r"(\d[\d ,.]*|\b(två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv))\s*(kronor|kr|miljoner|miljarder|procent|%|st\b|kommuner|regioner|landsting|deltagare)|\b\d+ av \d+\b", re.I),
+    # "Vilket datum …?" wants the day: a year alone answers a different question.
+    "day": AnswerKind(
+        re.compile(r"\b(vilket datum|vilken dag|datum|what date|which date|which day)\b", re.I),
+        re.compile(rf"\b({_DAY})\b", re.I),
     ),
-    (
+    # Money and shares: "fem landsting" is a count, not an amount.
+    "amount": AnswerKind(
+        re.compile(r"\b(hur mycket|hur stor|hur stort|belopp|summa|kronor|miljoner|andel|how much|amount|share)\b", re.I),
+        re.compile(r"(\d[\d ,.]*|\b(två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv))\s*(kronor|kr\b|miljoner|miljarder|procent|%)|\b\d+ av \d+\b|\b(hälften|en (tredjedel|fjärdedel|femtedel))\b", re.I),
+    ),
+    # "Hur många X": a number; the answerer also checks that it counts X.
+    "count": AnswerKind(
+        re.compile(r"\b(hur många|antal|antalet|how many|number of)\b", re.I),
+        NUMBER,
+    ),
+    "body": AnswerKind(
         re.compile(r"\b(vem|vilka|vilken myndighet|vilket organ|vilken nämnd|who|which agency|which body)\b", re.I),
         re.compile(r"\b(nämnd\w*|styrelse\w*|myndighet\w*|kulturråd\w*|regering\w*|departement\w*|utredare|fullmäktige|[A-ZÅÄÖ][a-zåäö]+ [A-ZÅÄÖ][a-zåäö]+)\b"),
+        required=False,
     ),
-]
-
-# The kinds a sentence must hold for the answer to count: a date or an amount.
-DATE_OR_AMOUNT = ANSWER_TYPES[:2]
+}
 
 
 def answers_with(shape: re.Pattern[str], text: str, question: str) -> bool:

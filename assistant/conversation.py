@@ -4,6 +4,9 @@ together with the turn before it."""
 from __future__ import annotations
 
 import re
+
+from assistant import lexicon
+
 # Words that point back to something said earlier (Swedish and English).
 _ANAPHORA = re.compile(
     r"\b(den|det|dem|denna|detta|dessa|där|då|dess|deras|sådan|sådana|it|its|they|them|that|those|there|then)\b",
@@ -24,20 +27,14 @@ def contextualize(question: str, history: list[str], content_terms: int) -> str:
     return f"{history[-1]} {question}"
 
 
-_ENGLISH_WORDS = re.compile(r"\b(the|what|who|which|how|when|does|do|is|are|can|of|for|in|and|decides?|about)\b", re.I)
-
-
 def is_english(text: str) -> bool:
-    """Good enough to choose the language of our own fixed phrases; quotes stay Swedish."""
-    # Å, ä and ö mark Swedish, except inside names: "Region Skåne's plan" is English.
-    if re.search(r"(?<![\wåäöÅÄÖ])[a-zåäö]*[åäö]", text):
-        return False
-    words = re.findall(r"[A-Za-z]+", text)
-    return bool(words) and len(_ENGLISH_WORDS.findall(text)) / len(words) >= 0.2
+    """English or Swedish, by general word frequencies (assistant.lexicon); quotes stay Swedish."""
+    return lexicon.is_english(text)
 
 
 _GENERIC_NAME_PART = re.compile(r"\b(Region|Landstinget|Statens)\s+(?=[A-ZÅÄÖ])")
-_ENTITY = re.compile(r"\b(\d{4}:\d+|\d{4}|[A-ZÅÄÖ][\wåäöÅÄÖ-]{2,})\b")
+# SFS numbers, paragraph references ("6 §", "9 a §"), years and capitalised names.
+_ENTITY = re.compile(r"(\b\d{4}:\d+\b|\b\d{1,3}(?: [a-z])? ?§|\b\d{4}\b|\b[A-ZÅÄÖ][\wåäöÅÄÖ-]{2,}\b)")
 
 
 def question_entities(question: str) -> list[str]:

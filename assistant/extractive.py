@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from assistant.answer_types import answers_with
+from assistant.answer_types import NUMBER, answers_with
 from assistant.citations import make_citation, short_reference
 from assistant.query import Query
 from assistant.schema import Answer, Citation, DocType, RetrievedChunk
@@ -105,12 +105,14 @@ class ExtractiveAnswerer:
 
     def _holds_answer(self, cand: Candidate, query: Query, shapes: list[re.Pattern[str]]) -> bool:
         """The sentence states a date or amount the question lacks, and a count counts the asked
-        thing ("hur många anställda" is not answered by "22 miljoner")."""
-        if not any(answers_with(shape, cand.unit.text, query.text) for shape in shapes):
-            return False
+        thing: "hur många anställda" is not answered by "22 miljoner", and "hur många
+        delstudier" is answered by "tre delstudier" whatever unit list the amount shape knows."""
         if query.counted_terms is not None:
-            return bool(query.counted_terms & cand.terms)
-        return True
+            counts = bool(query.counted_terms & cand.terms) or any(
+                _mentions(set(cand.terms), t) for t in query.counted_terms if len(t) >= 5
+            )
+            return counts and answers_with(NUMBER, cand.unit.text, query.text)
+        return any(answers_with(shape, cand.unit.text, query.text) for shape in shapes)
 
     def _label_terms(self, hit: RetrievedChunk) -> frozenset[str]:
         return self.analyzer.term_set(f"{hit.meta.title} {hit.meta.section} {hit.meta.published or ''}")
@@ -125,7 +127,7 @@ class ExtractiveAnswerer:
             return self.abstain(query, hits)
         if not english and candidates[0].coverage < self.min_coverage:
             return self.abstain(query, hits)
-        unknown = self._unknown_words(query, hits) if not english else []
+        unknown = self._unknown_words(query, hits)
         if unknown:
             return self.abstain(query, hits, unknown_words=unknown)
         # Sentences must come from passages that mention what the question is specifically about
@@ -143,7 +145,7 @@ class ExtractiveAnswerer:
             if not all(g & covered for g in entities):
                 return self.abstain(query, hits)
         # A question for a date or an amount is answered only by a sentence that holds one.
-        required = query.date_or_amount_shapes
+        required = query.required_shapes
         if required:
             answering = [c for c in chosen if self._holds_answer(c, query, required)]
             # Their passages must name everything the question is about: another region's budget
@@ -181,7 +183,9 @@ class ExtractiveAnswerer:
             found = set().union(*(self._chunk_terms(h) for h in hits))
             if any(ref in found for ref in query.regulation_refs):
                 return []
-        return self.vocabulary.unknown_words(query.text, [f"{h.meta.title} {h.meta.section}" for h in hits])
+        return self.vocabulary.unknown_words(
+            query.text, [f"{h.meta.title} {h.meta.section}" for h in hits], english=query.english
+        )
 
     def abstain(self, query: Query, hits: list[RetrievedChunk], unknown_words: list[str] | None = None) -> Answer:
         english = query.english

@@ -9,9 +9,10 @@ from collections.abc import Callable
 
 from pydantic import BaseModel, ConfigDict
 
-from assistant.answer_types import ANSWER_TYPES, COUNTED, DATE_OR_AMOUNT
+from assistant.answer_types import ANSWER_KINDS, COUNTED
 from assistant.conversation import contextualize, is_english, is_follow_up, question_entities
 from assistant.glossary import swedish_equivalents
+from assistant.lexicon import is_common_english
 from ingest.analyzer import SwedishAnalyzer
 
 _LIST_QUESTION = re.compile(r"\b(vilka|lista|områden|which|what are|list)\b", re.I)
@@ -41,8 +42,8 @@ class Query(BaseModel):
     entity_terms: tuple[frozenset[str], ...] = ()
     # The question's rarest content words (names and numbers aside): what it is about.
     focus_terms: tuple[str, ...] = ()
-    # Indexes into answer_types.ANSWER_TYPES of the answer shapes asked for (date, amount, body).
-    shape_kinds: tuple[int, ...] = ()
+    # Names in answer_types.ANSWER_KINDS of the kinds of answer asked for (date, amount, ...).
+    shape_kinds: tuple[str, ...] = ()
     # "hur många anställda": what a count must count (None when no count is asked for).
     counted_terms: frozenset[str] | None = None
     wants_list: bool = False
@@ -53,11 +54,22 @@ class Query(BaseModel):
     @property
     def shapes(self) -> list[re.Pattern[str]]:
         """Sentence patterns that hold an answer of each kind asked for."""
-        return [ANSWER_TYPES[i][1] for i in self.shape_kinds]
+        return [ANSWER_KINDS[k].holds for k in self.shape_kinds]
 
     @property
-    def date_or_amount_shapes(self) -> list[re.Pattern[str]]:
-        return [ANSWER_TYPES[i][1] for i in self.shape_kinds if i < len(DATE_OR_AMOUNT)]
+    def required_shapes(self) -> list[re.Pattern[str]]:
+        """The facts the question asks for (a date, an amount, a count): an answer states one."""
+        return [ANSWER_KINDS[k].holds for k in self.shape_kinds if ANSWER_KINDS[k].required]
+
+
+def _title_word(word: str, question: str) -> bool:
+    """In an English question, an ordinary English word capitalised as part of a title or name
+    ("the Riksdag Committee on Cultural Affairs", "Act (2010:1919)") is not itself a name; a lone
+    capitalised word still is ("Danish", "Stockholm")."""
+    if not word.isalpha() or not is_common_english(word):
+        return False
+    neighbour = r"(?:[A-ZÅÄÖ][\wåäö'-]*|\(?\d{4}(?::\d+)?\)?)"
+    return bool(re.search(rf"{neighbour}\s+(?:on\s+|of\s+)?{re.escape(word)}\b|\b{re.escape(word)}\s+(?:on\s+|of\s+)?{neighbour}", question))
 
 
 class QueryAnalyzer:
@@ -74,8 +86,13 @@ class QueryAnalyzer:
         search = f"{question} {swedish_equivalents(question)}" if english else question
         search_text = contextualize(search, list(history), own_terms)
         entities = tuple(question_entities(question))
+        if english:
+            entities = tuple(e for e in entities if not _title_word(e, question))
+        # Whole words only (a compound fragment of "Helsingborgs" does not name Helsingborg), and
+        # a paragraph reference only as itself: "6 §" is not named by any passage holding a 6.
         entity_terms = tuple(
-            frozenset(t for t, w in self.analyzer.analyze(e).items() if w >= 1.0) for e in entities
+            frozenset(t for t, w in self.analyzer.analyze(e).items() if w >= 1.0 and ("§" in t or "§" not in e))
+            for e in entities
         )
         entity_terms = tuple(g for g in entity_terms if g)
         counted = COUNTED.search(question)
@@ -85,7 +102,7 @@ class QueryAnalyzer:
             search_terms=self._weighted(dict(self.analyzer.analyze_query(search_text))),
             entities=entities, entity_terms=entity_terms,
             focus_terms=self._focus(question, entity_terms),
-            shape_kinds=tuple(i for i, (asks, _) in enumerate(ANSWER_TYPES) if asks.search(question)),
+            shape_kinds=tuple(name for name, kind in ANSWER_KINDS.items() if kind.asks.search(question)),
             counted_terms=self.analyzer.term_set(counted.group(1)) if counted and not english else None,
             wants_list=bool(_LIST_QUESTION.search(question)),
             chronological=bool(_TIME_QUESTION.search(question)),

@@ -160,7 +160,7 @@ class HybridRetriever(BaseRetriever):
     def _with_answer_shapes(self, query: Query, fused: dict[str, float]) -> dict[str, float]:
         """A question for a date or an amount favours passages that state one it does not
         already contain ("Hur många barn …?" -> "… för totalt 3486 barn")."""
-        shapes = query.date_or_amount_shapes
+        shapes = query.required_shapes
         if not self.shape_bonus or not shapes or self.mode != "hybrid":  # the baselines stay plain
             return fused
         return {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer_types import ANSWER_TYPES, answers_with
+from assistant.answer_types import ANSWER_KINDS, answers_with
 from assistant.conversation import is_english, question_entities
 from assistant.extractive import ABSTAIN_SV, ExtractiveAnswerer
 from assistant.query import Query, QueryAnalyzer
@@ -35,7 +35,7 @@ def _answerer(vocabulary: Vocabulary | None = None) -> ExtractiveAnswerer:
 
 
 def test_a_restated_date_is_not_an_answer():
-    date_shape = ANSWER_TYPES[0][1]
+    date_shape = ANSWER_KINDS["date"].holds
     question = "Vad hände den 24 oktober 2012?"
     assert not answers_with(date_shape, "Nämnden sammanträdde den 24 oktober 2012.", question)
     assert answers_with(date_shape, "Planen antogs den 5 december 2012.", question)
@@ -116,3 +116,29 @@ def test_a_date_must_come_from_a_passage_about_what_was_asked():
     assert proposition.abstained
     directive = _answerer().answer(_query("När beslutade regeringen om tilläggsdirektiv till utredningen?"), hits)
     assert not directive.abstained and "20 april 2023" in directive.answer
+
+
+def test_a_count_is_answered_by_a_number_of_the_counted_thing():
+    hits = [_hit(0, "Rapport", "Rapporten bygger på tre delstudier om styrningen. Fem landsting deltog i försöket.")]
+    answer = _answerer().answer(_query("Hur många delstudier bygger rapporten på?"), hits)
+    assert not answer.abstained and "tre delstudier" in answer.answer
+
+
+def test_a_money_question_is_not_answered_by_a_count():
+    hits = [_hit(0, "Modellen 2011", "Under modellens första år omfattades fem landsting av Kultursamverkansmodellen i Halland.")]
+    answer = _answerer().answer(_query("Hur mycket fick Region Halland i statsbidrag inom modellen?"), hits)
+    assert answer.abstained
+
+
+def test_a_day_question_is_not_answered_by_a_year():
+    hits = [_hit(0, "Beslut", "Kulturrådets styrelse fattade beslutet om statsbidraget 2019 efter samråd.")]
+    assert _answerer().answer(_query("Vilket datum fattade Kulturrådets styrelse beslutet om statsbidraget?"), hits).abstained
+    dated = [_hit(0, "Beslut", "Kulturrådets styrelse fattade beslutet om statsbidraget den 24 januari 2019.")]
+    assert not _answerer().answer(_query("Vilket datum fattade Kulturrådets styrelse beslutet om statsbidraget?"), dated).abstained
+
+
+def test_another_paragraph_does_not_answer_a_question_about_one_paragraph():
+    hits = [_hit(0, "Förordning (2010:2012)", "3 § Bidrag får lämnas till regional kulturverksamhet.", section="3 §")]
+    assert _answerer().answer(_query("Vad säger 6 § om bidrag till regional kulturverksamhet?"), hits).abstained
+    own = [_hit(0, "Förordning (2010:2012)", "6 § Bidrag får lämnas till regional kulturverksamhet.", section="6 §")]
+    assert not _answerer().answer(_query("Vad säger 6 § om bidrag till regional kulturverksamhet?"), own).abstained

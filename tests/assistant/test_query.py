@@ -19,10 +19,10 @@ def test_names_years_and_regulation_numbers_are_entities():
 def test_answer_kinds_are_read_from_the_question():
     assert QUERIES.analyze("När antogs planen?").chronological
     amount = QUERIES.analyze("Hur många anställda har Kulturrådet?")
-    assert amount.counted_terms == ANALYZER.term_set("anställda") and amount.date_or_amount_shapes
+    assert amount.counted_terms == ANALYZER.term_set("anställda") and amount.required_shapes
     assert QUERIES.analyze("Vilka forum finns?").wants_list
     assert QUERIES.analyze("Vad är kultursamverkansmodellen?").wants_definition
-    assert not QUERIES.analyze("Vad är kultursamverkansmodellen?").date_or_amount_shapes
+    assert not QUERIES.analyze("Vad är kultursamverkansmodellen?").required_shapes
 
 
 def test_a_follow_up_searches_with_the_previous_turn_and_borrows_its_terms():
@@ -38,3 +38,24 @@ def test_an_english_question_searches_with_swedish_domain_words():
     query = QUERIES.analyze("Who decides on the state grant to the regions?")
     assert query.english and "statsbidrag" in query.search_text
     assert ANALYZER.stem("statsbidrag") in query.answer_terms
+
+
+def test_title_case_words_of_an_english_name_are_not_entities_but_lone_names_are():
+    chaired = QUERIES.analyze("Who chaired the Riksdag Committee on Cultural Affairs' evaluation group?")
+    assert chaired.entities == ("Riksdag",)
+    assert QUERIES.analyze("Who signed the original Act (2010:1919)?").entities == ("2010:1919",)
+    assert QUERIES.analyze("How do the Danish regional culture agreements work?").entities == ("Danish",)
+    assert QUERIES.analyze("According to Kulturanalys 2013, can effects be assessed?").entities == ("Kulturanalys", "2013")
+
+
+def test_a_paragraph_reference_is_named_only_by_itself():
+    query = QUERIES.analyze("Vad säger 6 § i förordningen?")
+    assert query.entities == ("6 §",)
+    assert query.entity_terms == (frozenset({"6§"}),)
+
+
+def test_which_date_wants_a_day_and_how_many_wants_a_count_not_money():
+    assert QUERIES.analyze("Vilket datum fattade styrelsen beslut?").shape_kinds == ("day",)
+    assert QUERIES.analyze("När fattade styrelsen beslut?").shape_kinds == ("date",)
+    assert QUERIES.analyze("Hur många delstudier finns?").shape_kinds == ("count",)
+    assert QUERIES.analyze("Hur mycket fick Skåne?").shape_kinds == ("amount",)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from assistant.answer_types import ANSWER_TYPES, answers_with
+from assistant.answer_types import ANSWER_KINDS, answers_with
 from assistant.retrieval import HybridRetriever
 
-AMOUNT_SHAPE = ANSWER_TYPES[1][1]
+AMOUNT_SHAPE = ANSWER_KINDS["amount"].holds
 
 
 def _retriever(assistant, bonus: float) -> HybridRetriever:
@@ -18,8 +18,9 @@ def _retriever(assistant, bonus: float) -> HybridRetriever:
 
 def test_an_amount_question_favours_passages_that_state_an_amount(assistant):
     question = "Hur mycket fick Region Skåne i statsbidrag inom kultursamverkansmodellen 2019?"
-    plain = _retriever(assistant, 0.0).search(question)
-    shaped = _retriever(assistant, 0.05).search(question)
+    query = assistant.queries.analyze(question)
+    plain = _retriever(assistant, 0.0).search(query)
+    shaped = _retriever(assistant, 0.05).search(query)
     holds = lambda hits: [answers_with(AMOUNT_SHAPE, h.text, question) for h in hits]  # noqa: E731
     assert sum(holds(shaped)) > sum(holds(plain))
     plain_rank = {h.meta.chunk_id: i for i, h in enumerate(plain)}
@@ -29,7 +30,7 @@ def test_an_amount_question_favours_passages_that_state_an_amount(assistant):
 
 
 def test_other_questions_rank_exactly_as_without_the_bonus(assistant):
-    question = "Vilka forum finns för dialog mellan Region Skåne och kommunerna?"
-    plain = [h.meta.chunk_id for h in _retriever(assistant, 0.0).search(question)]
-    shaped = [h.meta.chunk_id for h in _retriever(assistant, 0.05).search(question)]
+    query = assistant.queries.analyze("Vilka forum finns för dialog mellan Region Skåne och kommunerna?")
+    plain = [h.meta.chunk_id for h in _retriever(assistant, 0.0).search(query)]
+    shaped = [h.meta.chunk_id for h in _retriever(assistant, 0.05).search(query)]
     assert plain == shaped

@@ -1,0 +1,33 @@
+"""General Swedish and English word frequencies decide language, names and rare words."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.lexicon import is_common_english, is_english, is_rare_english, is_rare_swedish
+
+
+@pytest.mark.parametrize(("question", "english"), [
+    ("After its first meeting on 18 April, when was the Kultursamverkansnätverk due to meet again?", True),
+    ("Which strategy does Region Skåne link its dialogue with the municipalities to?", True),
+    ("What are the principles of Region Skåne's culture plan?", True),
+    ("Vad är Region Skånes kulturplan?", False),
+    ("hur många år brukar en kulturplan i skåne gälla, e det 4?", False),
+    ("Och när ska den börja gälla?", False),
+    ("Kulturrådet 2019?", False),
+])
+def test_language_follows_the_words_not_the_names(question, english):
+    assert is_english(question) is english
+
+
+@pytest.mark.parametrize(("word", "ordinary"), [
+    ("Committee", True), ("Affairs", True), ("Swedish", True),
+    ("Skåne", False), ("Riksdag", False), ("Kulturrådet", False), ("Stockholm", False), ("SEK", False),
+])
+def test_ordinary_english_words_are_told_from_names(word, ordinary):
+    assert is_common_english(word) is ordinary
+
+
+def test_rare_words_in_general_language():
+    assert is_rare_swedish("parkeringsregler") and not is_rare_swedish("ersattes")
+    assert is_rare_english("kulturaftaler") and not is_rare_english("agreements")
