@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from assistant.safe_text import safe_url
-from assistant.schema import DOC_TYPE_LABELS_SV, DocType, FileOutcome, IngestSummary, date_sort_key
+from assistant.schema import DOC_TYPE_LABELS_SV, DateSource, DocType, FileOutcome, IngestSummary, date_sort_key
 from assistant.settings import get_settings
 
 app = typer.Typer(
@@ -207,7 +207,7 @@ def ask(
     if as_json:
         payload = answer.model_dump(mode="json", include={"question", "answer", "abstained", "timings", "suggestions"})
         payload["citations"] = [
-            c.model_dump(mode="json", include={"n", "doc_id", "title", "section", "page", "published", "source_url", "quote"})
+            c.model_dump(mode="json", include={"n", "doc_id", "title", "section", "page", "published", "published_source", "source_url", "quote"})
             for c in answer.citations
         ]
         print(json.dumps(payload, ensure_ascii=False, indent=2))
@@ -219,7 +219,10 @@ def ask(
         console.print("\n[bold]Källor[/]")
     for c in answer.citations:
         # Titles and sections come from documents: never rich markup, and only http(s) addresses.
-        where = ", ".join(p for p in (c.section, f"s. {c.page}" if c.page else "", c.published or "odaterad") if p)
+        date = c.published or "odaterad"
+        if c.published and c.published_source == DateSource.modified:
+            date += " (filens ändringsdatum)"  # the document states no date of its own
+        where = ", ".join(p for p in (c.section, f"s. {c.page}" if c.page else "", date) if p)
         address = safe_url(c.source_url) or ""
         console.print(f"[bold]\\[{c.n}][/] {escape(c.title)} – {escape(where)}\n    {escape(address)}", soft_wrap=True, highlight=False)
 

@@ -118,6 +118,10 @@ class ChunkMeta(DocumentMeta):
         flat = self.model_dump(mode="json", exclude={"heading_path"}, exclude_none=True)
         flat["heading_path"] = " > ".join(self.heading_path)
         flat["section"] = self.section
+        if self.body and self.agenda_item and self.agenda_title:
+            # A record's section ('Kulturnämnden 2024-06-19 § 49, Beslut') leaves the item's title
+            # out; it is embedded beside it, so a part still matches a question about the item.
+            flat["item_title"] = self.agenda_title
         if self.published_key is not None:
             flat["published_key"] = self.published_key
         return flat

@@ -28,6 +28,7 @@ _NUMBER_STYLE = re.compile(r"^(?:list number|numrerad lista)", re.I)
 # python-docx's built-in template carries this creation time; it says nothing about the document.
 _TEMPLATE_CREATED = dt.datetime(2013, 12, 23, 23, 15, tzinfo=dt.timezone.utc)
 _OLE_SIGNATURE = b"\xd0\xcf\x11\xe0"
+_DIGIT = re.compile(r"\d")
 
 
 def _numbering_format(document: Document, paragraph: Paragraph) -> str | None:
@@ -94,20 +95,36 @@ def _footnote_lines(paragraph: Paragraph, notes: dict[str, str]) -> list[str]:
     return [f"Fotnot {n}: {notes[n]}" for n in ids if n in notes]
 
 
+def _row_cells(row) -> list[str]:
+    cells: list[str] = []
+    seen: set[int] = set()
+    for cell in row.cells:
+        # Merged cells come back once per grid column; keep each only once.
+        if id(cell._tc) in seen:
+            continue
+        seen.add(id(cell._tc))
+        cells.append(" ".join(cell.text.split()))
+    return cells
+
+
+def _is_table_of_figures(rows: list[list[str]]) -> bool:
+    """A full heading row over rows of the same width whose values are mostly figures (a budget);
+    a layout table (signatures, addresses) is not one."""
+    header, body = rows[0], rows[1:]
+    if len(header) < 2 or not body or any(len(r) != len(header) for r in body):
+        return False
+    values = [cell for r in body for cell in r[1:]]
+    return all(header) and sum(bool(_DIGIT.search(v)) for v in values) * 2 >= len(values)
+
+
 def _table_rows(table: Table) -> list[str]:
-    rows: list[str] = []
-    for row in table.rows:
-        cells: list[str] = []
-        seen: set[int] = set()
-        for cell in row.cells:
-            # Merged cells come back once per grid column; keep each only once.
-            if id(cell._tc) in seen:
-                continue
-            seen.add(id(cell._tc))
-            cells.append(" ".join(cell.text.split()))
-        if any(cells):
-            rows.append(" | ".join(cells))
-    return rows
+    rows = [cells for cells in (_row_cells(row) for row in table.rows) if any(cells)]
+    if len(rows) >= 2 and _is_table_of_figures(rows):
+        # Each row names its column headings, so '850' is found as '2025: 850' for its row.
+        header = rows[0]
+        items = [f"- {r[0]} – " + "; ".join(f"{h}: {v}" for h, v in zip(header[1:], r[1:])) for r in rows[1:]]
+        return ["\n".join(items)]  # one tight list, kept with the caption before it
+    return [" | ".join(cells) for cells in rows]
 
 
 def _open(path: Path, limits: Limits) -> Document:

@@ -77,7 +77,7 @@ class _Builder:
         self.full_width = max((len(line) for line in lines), default=0) * 0.75
         self.page_pending = PAGE_MARKER.format(n=number)
 
-    def _continues(self, line: str, next_line: str | None) -> bool:
+    def _continues(self, line: str) -> bool:
         if not self.open_block or _starts_block(line):
             return False
         if self.previous_line.endswith("-") and self.previous_line[-2:-1].isalpha():
@@ -111,7 +111,7 @@ class _Builder:
         marker = self.page_pending
         if self._wraps_heading(line):
             self.blocks[-1] += f" {line}"
-        elif self._continues(line, next_line):
+        elif self._continues(line):
             if marker:  # the block runs on to a new page: the marker goes inside it
                 last = self.blocks[-1].rsplit("\n", 1)[-1]
                 indent = "  " if _ITEM_LINE.match(last) else ""  # an indented line continues a list item

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from llama_index.core.schema import MetadataMode
+
 from assistant.schema import ChunkMeta, DocType
 from ingest.loaders import Limits
 from ingest.prepare import PrepareJob, prepare
@@ -38,6 +40,9 @@ def test_minutes_chunks_carry_item_part_case_number_body_and_date(tmp_path: Path
     assert decision.section == "Kommunstyrelsen 2023-10-02 § 8, Beslut"
     assert (decision.agenda_item, decision.agenda_title) == ("§ 8", "Bidrag till studieförbunden 2024")
     assert (decision.case_number, decision.pages) == ("KS 2023/0412", "3")
+    # The item's title is not in the short section, but it is embedded (and indexed) with the part.
+    node = next(n for n in prepared.nodes if n.text == "Kommunstyrelsen beslutar att bevilja 310 000 kronor.")
+    assert "Bidrag till studieförbunden 2024" in node.get_content(metadata_mode=MetadataMode.EMBED)
     reservation = next(m for n, m in zip(prepared.nodes, metas) if n.text.startswith("Olle Berg"))
     assert reservation.agenda_part == "Reservation" and reservation.agenda_item == "§ 8"
     summary = next(m for n, m in zip(prepared.nodes, metas) if "310 000 kronor." in n.text and "föreslår" in n.text)

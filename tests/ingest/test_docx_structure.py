@@ -1,4 +1,4 @@
-"""A fact that lives only in a Word footnote is read, next to the text that refers to it."""
+"""Word structure beyond paragraphs: footnotes (a fact may live only there) and tables."""
 
 from __future__ import annotations
 
@@ -55,3 +55,24 @@ def test_a_document_without_footnotes_is_unchanged(tmp_path: Path) -> None:
     document.add_paragraph("Bara text.")
     document.save(tmp_path / "utan.docx")
     assert load_docx(tmp_path / "utan.docx").text == "Bara text.\n"
+
+
+def test_table_of_figures_rows_name_their_headings_but_a_layout_table_stays_cells(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("Tabell 2. Kostnader, tkr")
+    figures = document.add_table(rows=3, cols=3)
+    for r, row in enumerate([("Insats", "2025", "2026"), ("Rådgivning", "850", "880"), ("Mentorer", "240", "–")]):
+        for c, text in enumerate(row):
+            figures.cell(r, c).text = text
+    signatures = document.add_table(rows=2, cols=2)
+    for r, row in enumerate([("Helena Sandberg", "Sofia Rask"), ("Kulturdirektör", "Kulturstrateg")]):
+        for c, text in enumerate(row):
+            signatures.cell(r, c).text = text
+    document.save(tmp_path / "t.docx")
+    blocks = load_docx(tmp_path / "t.docx").text.strip().split("\n\n")
+    assert blocks == [
+        "Tabell 2. Kostnader, tkr",
+        "- Rådgivning – 2025: 850; 2026: 880\n- Mentorer – 2025: 240; 2026: –",
+        "Helena Sandberg | Sofia Rask",
+        "Kulturdirektör | Kulturstrateg",
+    ]
