@@ -38,7 +38,7 @@ class ExtractiveAnswerer:
         analyzer: SwedishAnalyzer,
         idf: Callable[[list[str]], dict[str, float]],
         min_coverage: float = 0.10,
-        max_units: int = 6,
+        max_units: int = 8,
         relative_cutoff: float = 0.5,
         rank_decay: float = 0.1,
         shape_bonus: float = 0.2,
