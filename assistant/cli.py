@@ -73,6 +73,7 @@ def ingest(
     """Indexera dokument (Markdown, text, HTML, PDF, DOCX) inkrementellt."""
     from ingest.embedders import EmbedderUnavailable, build_embedder
     from ingest.index import IndexHandle
+    from ingest.lexical import AnalyzerMismatch
     from ingest.lock import IngestLock, IngestLocked
     from ingest.pipeline import Ingestor
     from ingest.store import EmbedderMismatch, StoreUnavailable
@@ -94,7 +95,7 @@ def ingest(
         try:
             embedder = build_embedder(settings.embed_model, settings.embed_batch_size)
             index = IndexHandle.open(settings, embedder, rebuild=rebuild)
-        except (EmbedderUnavailable, EmbedderMismatch, StoreUnavailable) as exc:
+        except (EmbedderUnavailable, EmbedderMismatch, StoreUnavailable, AnalyzerMismatch) as exc:
             _fail(str(exc))
         ingestor = Ingestor(settings, embedder, index)
         summaries: list[IngestSummary] = []
@@ -230,11 +231,12 @@ def ask(
 def _open_assistant(settings):
     from assistant.service import Assistant
     from ingest.embedders import EmbedderUnavailable
+    from ingest.lexical import AnalyzerMismatch
     from ingest.store import EmbedderMismatch, StoreUnavailable
 
     try:
         return Assistant(settings)
-    except (EmbedderUnavailable, EmbedderMismatch, StoreUnavailable) as exc:
+    except (EmbedderUnavailable, EmbedderMismatch, StoreUnavailable, AnalyzerMismatch) as exc:
         _fail(str(exc))
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import re
 import time
 from dataclasses import dataclass, field
@@ -16,6 +18,7 @@ from evals.configs import RetrievalConfig
 from evals.questions import GoldQuestion
 from ingest.embedders import build_embedder
 from ingest.index import IndexHandle
+from ingest.lexical import AnalyzerMismatch
 from ingest.pipeline import Ingestor
 
 
@@ -30,7 +33,12 @@ def corpus_index(settings: Settings, corpus: Path, embed_model: str) -> tuple[Se
                 "chroma_host": None, "chroma_url": None}
     )
     embedder = build_embedder(embed_model, settings.embed_batch_size)
-    index = IndexHandle.open(eval_settings, embedder)
+    try:
+        index = IndexHandle.open(eval_settings, embedder)
+    except AnalyzerMismatch:
+        # An evaluation index is a cache: one written by another stemmer is simply rebuilt.
+        shutil.rmtree(eval_settings.data_dir)
+        index = IndexHandle.open(eval_settings, embedder)
     Ingestor(eval_settings, embedder, index).run(corpus)
     return eval_settings, index, embedder
 

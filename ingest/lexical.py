@@ -61,6 +61,10 @@ CREATE TABLE IF NOT EXISTS lexical_meta (key TEXT PRIMARY KEY, value TEXT NOT NU
 """
 
 
+class AnalyzerMismatch(ValueError):
+    """The lexical index was written by another analyzer (stemmer major or settings)."""
+
+
 class LexicalIndex:
     def __init__(self, path: Path, analyzer: SwedishAnalyzer | None = None):
         self.path = Path(path)
@@ -89,8 +93,9 @@ class LexicalIndex:
         row = tx.execute("SELECT value FROM lexical_meta WHERE key = 'analyzer'").fetchone()
         wanted = self.analyzer.signature
         if row and row[0] != wanted and self._stats(tx)[0] > 0:
-            raise ValueError(
-                f"{self.path} was built with analyzer '{row[0]}', not '{wanted}'; rebuild the index"
+            raise AnalyzerMismatch(
+                f"{self.path} byggdes med en annan textanalys ({row[0]}) än den installerade ({wanted}), "
+                "t.ex. efter en uppgradering av PyStemmer. Bygg om indexet: kulturassistent ingest --rebuild MAPP …"
             )
         tx.execute("INSERT OR REPLACE INTO lexical_meta VALUES ('analyzer', ?)", (wanted,))
 

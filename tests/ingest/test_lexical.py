@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from ingest.analyzer import SwedishAnalyzer
-from ingest.lexical import LexicalIndex
+from ingest.lexical import AnalyzerMismatch, LexicalIndex
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -149,7 +149,7 @@ def test_persistence_across_reopen(tmp_path):
     assert reopened.search("kulturplanen") == before != []
     assert reopened.chunk_count() == 2 and reopened.doc_ids() == {"d"}
     reopened.close()
-    with pytest.raises(ValueError, match="analyzer"):
+    with pytest.raises(AnalyzerMismatch, match="annan textanalys.*ingest --rebuild"):
         LexicalIndex(path, SwedishAnalyzer(decompound=False))
 
 
@@ -192,7 +192,7 @@ def test_process_killed_mid_transaction_keeps_old_version(tmp_path):
     idx.close()
     script = textwrap.dedent(f"""
         import os
-        from ingest.lexical import LexicalIndex
+        from ingest.lexical import AnalyzerMismatch, LexicalIndex
         idx = LexicalIndex({str(path)!r})
         with idx.transaction() as tx:
             idx.replace_document("d", [("d#0", "ny version om opera")], tx)
