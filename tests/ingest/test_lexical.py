@@ -192,7 +192,7 @@ def test_process_killed_mid_transaction_keeps_old_version(tmp_path):
     idx.close()
     script = textwrap.dedent(f"""
         import os
-        from ingest.lexical import AnalyzerMismatch, LexicalIndex
+        from ingest.lexical import LexicalIndex
         idx = LexicalIndex({str(path)!r})
         with idx.transaction() as tx:
             idx.replace_document("d", [("d#0", "ny version om opera")], tx)
