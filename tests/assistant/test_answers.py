@@ -137,6 +137,6 @@ def test_ask_cli_json_is_exactly_one_object(full_corpus_index, monkeypatch):
     payload = json.loads(result.stdout)
     assert {"question", "answer", "abstained", "citations", "timings"} <= set(payload)
     assert payload["citations"] and set(payload["citations"][0]) == {
-        "n", "doc_id", "title", "section", "page", "published", "source_url", "quote"
+        "n", "doc_id", "title", "section", "page", "published", "published_source", "source_url", "quote"
     }
     assert payload["timings"]["total_ms"] > 0
