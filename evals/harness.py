@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 
 import re
 import time
@@ -35,9 +34,12 @@ def corpus_index(settings: Settings, corpus: Path, embed_model: str) -> tuple[Se
     embedder = build_embedder(embed_model, settings.embed_batch_size)
     try:
         index = IndexHandle.open(eval_settings, embedder)
-    except AnalyzerMismatch:
-        # An evaluation index is a cache: one written by another stemmer is simply rebuilt.
-        shutil.rmtree(eval_settings.data_dir)
+    except AnalyzerMismatch as stale:
+        # An evaluation index is a cache: its lexical half, written by another stemmer, is
+        # dropped; with no manifest left, the run below re-indexes every document (Chroma's
+        # chunks are overwritten by id, so nothing is duplicated).
+        for path in (stale.path, stale.path.with_name(stale.path.name + "-wal"), stale.path.with_name(stale.path.name + "-shm")):
+            path.unlink(missing_ok=True)
         index = IndexHandle.open(eval_settings, embedder)
     Ingestor(eval_settings, embedder, index).run(corpus)
     return eval_settings, index, embedder

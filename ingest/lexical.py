@@ -64,6 +64,10 @@ CREATE TABLE IF NOT EXISTS lexical_meta (key TEXT PRIMARY KEY, value TEXT NOT NU
 class AnalyzerMismatch(ValueError):
     """The lexical index was written by another analyzer (stemmer major or settings)."""
 
+    def __init__(self, message: str, path: Path):
+        super().__init__(message)
+        self.path = path
+
 
 class LexicalIndex:
     def __init__(self, path: Path, analyzer: SwedishAnalyzer | None = None):
@@ -95,7 +99,8 @@ class LexicalIndex:
         if row and row[0] != wanted and self._stats(tx)[0] > 0:
             raise AnalyzerMismatch(
                 f"{self.path} byggdes med en annan textanalys ({row[0]}) än den installerade ({wanted}), "
-                "t.ex. efter en uppgradering av PyStemmer. Bygg om indexet: kulturassistent ingest --rebuild MAPP …"
+                "t.ex. efter en uppgradering av PyStemmer. Bygg om indexet: kulturassistent ingest --rebuild MAPP …",
+                Path(self.path),
             )
         tx.execute("INSERT OR REPLACE INTO lexical_meta VALUES ('analyzer', ?)", (wanted,))
 
