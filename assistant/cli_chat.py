@@ -45,7 +45,9 @@ def chat(
                 "Spara det; fler användare läggs till med `kulturassistent user add NAMN`.",
                 highlight=False,
             )
-    app_root = prepare_app_root((settings.data_dir / "chat-app").resolve())
+    # One root per port: Chainlit deletes <root>/.files when it stops, so a second instance
+    # (another port, e.g. behind a second proxy path) must not share the first one's.
+    app_root = prepare_app_root((settings.data_dir / "chat-app" / str(port or settings.chat_port)).resolve())
     env = {
         **os.environ,
         "CHAINLIT_APP_ROOT": str(app_root),
