@@ -4,7 +4,7 @@ each marked with its source, or say plainly that the documents do not support an
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Set as AbstractSet
 from dataclasses import dataclass
 
 from assistant.answer_types import NUMBER, answers_with
@@ -109,7 +109,7 @@ class ExtractiveAnswerer:
         delstudier" is answered by "tre delstudier" whatever unit list the amount shape knows."""
         if query.counted_terms is not None:
             counts = bool(query.counted_terms & cand.terms) or any(
-                _mentions(set(cand.terms), t) for t in query.counted_terms if len(t) >= 5
+                _mentions(cand.terms, t) for t in query.counted_terms if len(t) >= 5
             )
             return counts and answers_with(NUMBER, cand.unit.text, query.text)
         return any(answers_with(shape, cand.unit.text, query.text) for shape in shapes)
@@ -253,7 +253,7 @@ class ExtractiveAnswerer:
         return f"According to {reference}:" if english else f"Enligt {reference}:"
 
 
-def _mentions(terms: set[str], term: str) -> bool:
+def _mentions(terms: AbstractSet[str], term: str) -> bool:
     """`term` or an inflection of it ("begärd" ~ "begär", "tilldelning" ~ "tilldelningen")."""
     prefix = term[: max(5, len(term) - 2)]
     return any(t.startswith(prefix) for t in terms)

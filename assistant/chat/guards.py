@@ -61,12 +61,16 @@ def _require_own_session(session_id: str, user) -> None:
         raise NOT_FOUND
 
 
+def _require_login(user) -> None:
+    if user is None:
+        raise HTTPException(status_code=401, detail="Inloggning krävs")
+
+
 def register_ownership_guards(app, data_layer: Callable) -> None:
     """`data_layer()` returns the app's data layer (created lazily, as Chainlit does)."""
 
     async def update_feedback(request: Request, update: UpdateFeedbackRequest, user=Depends(get_current_user)):
-        if user is None:
-            raise HTTPException(status_code=401, detail="Inloggning krävs")
+        _require_login(user)
         await _require_own_step(data_layer(), update.feedback.forId, user, update.feedback.threadId)
         if update.feedback.id:  # rewriting an existing feedback: it must be on one's own step too
             existing_step = await _step_of_feedback(data_layer(), update.feedback.id)
@@ -75,8 +79,7 @@ def register_ownership_guards(app, data_layer: Callable) -> None:
         return await chainlit_server.update_feedback(request, update, user)
 
     async def delete_feedback(request: Request, payload: DeleteFeedbackRequest, user=Depends(get_current_user)):
-        if user is None:
-            raise HTTPException(status_code=401, detail="Inloggning krävs")
+        _require_login(user)
         step_id = await _step_of_feedback(data_layer(), payload.feedbackId)
         if step_id is None:
             raise NOT_FOUND
@@ -84,14 +87,12 @@ def register_ownership_guards(app, data_layer: Callable) -> None:
         return await chainlit_server.delete_feedback(request, payload, user)
 
     async def update_element(payload: ElementRequest, user=Depends(get_current_user)):
-        if user is None:
-            raise HTTPException(status_code=401, detail="Inloggning krävs")
+        _require_login(user)
         _require_own_session(payload.sessionId, user)
         return await chainlit_server.update_thread_element(payload, user)
 
     async def delete_element(payload: ElementRequest, user=Depends(get_current_user)):
-        if user is None:
-            raise HTTPException(status_code=401, detail="Inloggning krävs")
+        _require_login(user)
         _require_own_session(payload.sessionId, user)
         return await chainlit_server.delete_thread_element(payload, user)
 
