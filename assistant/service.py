@@ -71,7 +71,8 @@ class Assistant:
         hits = self._retrieve(query, filters)
         retrieved = time.perf_counter()
         timings: dict[str, float] = {}
-        if self.uses_llm(mode):
+        llm = self.uses_llm(mode)
+        if llm:
             assert self.llm_answerer is not None
             answer: Answer | None = None
             last_delta = retrieved
@@ -86,7 +87,7 @@ class Assistant:
         else:
             answer = self.extractive.answer(query, hits)
         answer.answer = defang_markdown(answer.answer)
-        chunks = [] if self.uses_llm(mode) else _text_chunks(answer.answer)
+        chunks = [] if llm else _text_chunks(answer.answer)
         done = time.perf_counter()
         answer.timings = {
             "retrieval_ms": round((retrieved - started) * 1000, 2),
