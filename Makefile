@@ -1,6 +1,6 @@
 # Two commands do all set-up on a fresh machine:
 #   make run   - install from the lock, index the shared corpus and corpus/, then open the chat UI
-#   make test  - install from the lock (with Chromium) and run the whole test suite
+#   make test  - install from the lock (with Chromium and tesseract) and run the whole test suite
 # `make lock` re-resolves pyproject.toml into requirements.lock (keeping existing pins where they
 # still fit); `make upgrade` moves every pin to the newest release that fits the ranges.
 PY ?= python3
@@ -18,7 +18,7 @@ TORCH_FIND_LINKS ?= $(shell $(PY) -m pip config get global.find-links 2>/dev/nul
 TORCH_SOURCE := $(if $(TORCH_FIND_LINKS),--find-links $(TORCH_FIND_LINKS),--index $(TORCH_CPU_INDEX) --index-strategy unsafe-best-match)
 LOCK_FLAGS := --extra dev --extra postgres --python-version 3.11 --no-emit-package torch --generate-hashes
 
-.PHONY: setup run ask chromium test bench report lock upgrade lock-check clean
+.PHONY: setup run ask chromium tesseract test bench report lock upgrade lock-check clean
 
 $(BIN)/uv:
 	$(PY) -m venv $(VENV)
@@ -56,7 +56,11 @@ ask: setup
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
-test: setup chromium
+# Opt-in OCR (KA_OCR) runs Debian's tesseract with its Swedish data; the OCR tests need both.
+tesseract:
+	@command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx swe || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-swe; }
+
+test: setup chromium tesseract
 	$(BIN)/python -m pytest -ra
 
 bench: setup
