@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     chunk_max_chars: int = Field(
         1200, ge=200, description="Soft upper bound for a chunk's clean text."
     )
+    sentence_vectors: bool = Field(
+        True, description="Also embed every answer unit (sentence or list) of every chunk, beside the chunk vectors."
+    )
 
     max_file_mb: float = Field(100, gt=0, description="Larger files are refused before they are read.")
     max_text_chars: int = Field(

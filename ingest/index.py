@@ -15,16 +15,19 @@ from ingest import generations
 from ingest.embedders import embedder_identity
 from ingest.lexical import LexicalIndex
 from ingest.manifest import Manifest, ManifestEntry
+from ingest.sentences import SentenceVectors, chunk_of
+from ingest.sentences import drop as drop_sentences
 from ingest.store import UpsertingChromaVectorStore, open_vector_store, stored_embedder
 
 
 class IndexHandle:
     def __init__(
         self, settings: Settings, vectors: UpsertingChromaVectorStore, lexical: LexicalIndex,
-        rebuilding_for: Settings | None = None,
+        rebuilding_for: Settings | None = None, sentences: SentenceVectors | None = None,
     ):
         self.settings = settings  # of this generation: its collection and lexical file
         self.vectors = vectors
+        self.sentences = sentences  # None when settings.sentence_vectors is off
         self.lexical = lexical
         self.manifest = Manifest(lexical.conn)
         self._rebuilding_for = rebuilding_for
@@ -34,29 +37,39 @@ class IndexHandle:
         """The live index; with `rebuild`, an empty new generation beside it (hold the ingest lock)."""
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         if rebuild:
-            generations.remove_stale(settings)
+            _remove_stale(settings)
             target = generations.new_generation(settings)
         else:
             target = generations.live(settings)
         name, dimension = embedder_identity(embedder)
         vectors = open_vector_store(target, name, dimension)
-        return cls(target, vectors, LexicalIndex(target.lexical_db), rebuilding_for=settings if rebuild else None)
+        # Opened after the chunk collection, which has already refused a mismatched embedder.
+        sentences = SentenceVectors.open(target, embedder) if settings.sentence_vectors else None
+        return cls(
+            target, vectors, LexicalIndex(target.lexical_db), rebuilding_for=settings if rebuild else None,
+            sentences=sentences,
+        )
 
     def finish_rebuild(self) -> None:
         """Switch readers to the rebuilt generation (atomic), then drop generations older than the previous."""
         if self._rebuilding_for is None:
             return
         generations.activate(self._rebuilding_for, self.settings)
-        generations.remove_stale(self._rebuilding_for)
+        _remove_stale(self._rebuilding_for)
         self._rebuilding_for = None
 
     def write_document(self, entry: ManifestEntry, nodes: list[TextNode]) -> None:
         previous = self.manifest.get(entry.doc_id)
         self.vectors.add(nodes)
+        # Before the SQLite commit, like the chunks: a crash here leaves only orphans.
+        if self.sentences is not None:
+            self.sentences.write(nodes)
         if previous:
             stale = sorted(set(previous.chunk_ids) - set(entry.chunk_ids))
             if stale:
                 self.vectors.delete_ids(stale)
+                if self.sentences is not None:
+                    self.sentences.delete_chunks(stale)
         with self.lexical.transaction() as tx:
             # BM25 sees what the embedder sees: title and section path before the text.
             lexical_texts = [(n.node_id, n.get_content(metadata_mode=MetadataMode.EMBED)) for n in nodes]
@@ -65,6 +78,8 @@ class IndexHandle:
 
     def remove_document(self, entry: ManifestEntry) -> None:
         self.vectors.delete_ids(entry.chunk_ids)
+        if self.sentences is not None:
+            self.sentences.delete_chunks(entry.chunk_ids)
         with self.lexical.transaction() as tx:
             self.lexical.remove_document(entry.doc_id, tx)
             self.manifest.forget(entry.doc_id, tx)
@@ -75,10 +90,20 @@ class IndexHandle:
         orphans = sorted(self.vectors.all_ids() - owned)
         if orphans:
             self.vectors.delete_ids(orphans)
+        if self.sentences is not None:
+            orphan_sentences = sorted(sid for sid in self.sentences.all_ids() if chunk_of(sid) not in owned)
+            self.sentences.delete_ids(orphan_sentences)
+            orphans += orphan_sentences
         return len(orphans)
 
     def close(self) -> None:
         self.lexical.close()
+
+
+def _remove_stale(settings: Settings) -> None:
+    """generations.remove_stale, and the sentence collections of the generations it removed."""
+    for name in generations.remove_stale(settings):
+        drop_sentences(settings, name)
 
 
 def index_status(settings: Settings) -> IndexStatus:

