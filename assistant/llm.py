@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from llama_index.core.llms import LLM, ChatMessage, MessageRole
 
 from assistant.citations import cited_numbers, make_citation, renumber
+from assistant.conversation import is_english
 from assistant.query import Query
 from assistant.extractive import ABSTAIN_EN, ABSTAIN_SV, ExtractiveAnswerer
 from assistant.schema import Answer, Citation, RetrievedChunk
@@ -193,6 +194,83 @@ def unsupported_sentences(text: str) -> list[str]:
         if _WORD.search(sentence) and not cited_numbers(sentence) and not sentence.endswith(":"):
             out.append(sentence)
     return out
+
+
+REWRITE_SYSTEM = (
+    "You rewrite the user's last question in a conversation about Swedish regional cultural policy "
+    "so that it can be understood without the conversation. Replace words that point back (it, they, "
+    "den, det, dessa, nämnden, beslutet, planen, där, då ...) with what they refer to in the earlier "
+    "questions. Keep the meaning, the question form and the language of the last question (Swedish "
+    "stays Swedish, English stays English). Do not answer it. Reply with the rewritten question only, "
+    "on one line, with nothing else."
+)
+# A standalone question is rarely longer than the follow-up and its antecedent together; much
+# more than that is a model answering or explaining instead of rewriting.
+REWRITE_MAX_CHARS = 400
+REWRITE_TIMEOUT_S = 10.0
+_REWRITE_LABEL = re.compile(r"^\s*(?:rewritten question|standalone question|question|fråga|omskriven fråga)\s*:\s*", re.I)
+_CONTENT_WORD = re.compile(r"[\wåäöÅÄÖéÉ]{4,}")
+
+
+def _content_stems(text: str) -> set[str]:
+    # Five-letter prefixes, so "beslutet" in the rewrite matches "beslutade" in the history.
+    return {w.lower()[:5] for w in _CONTENT_WORD.findall(text)}
+
+
+def valid_rewrite(rewrite: str, question: str, history: tuple[str, ...] | list[str]) -> str | None:
+    """The model's rewrite cleaned, or None when it is not a usable standalone question: empty,
+    more than one line, absurdly long, in the other language, or sharing no content word with
+    the question and the conversation (a model that answered or drifted)."""
+    text = _REWRITE_LABEL.sub("", rewrite.strip()).strip().strip('"“”\'').strip()
+    if not text or "\n" in text or len(text) > min(REWRITE_MAX_CHARS, 2 * (len(question) + len(history[-1])) + 40):
+        return None
+    if is_english(text) != is_english(question):
+        return None
+    words = _content_stems(text)
+    own, earlier = _content_stems(question), _content_stems(" ".join(history))
+    if (own and not words & own) or (earlier and not words & earlier):
+        return None
+    return text
+
+
+class FollowUpRewriter:
+    """One short chat completion that phrases a follow-up as a standalone question. Any failure
+    (endpoint down, timeout, an unusable reply) returns None: the deterministic resolver then
+    decides, so a broken model never costs the conversation its context."""
+
+    def __init__(self, llm: LLM):
+        self.llm = llm
+        self.last_error: BaseException | None = None
+
+    def __call__(self, question: str, history: tuple[str, ...]) -> str | None:
+        if not history:
+            return None
+        earlier = "\n".join(f"- {turn}" for turn in history[-3:])
+        messages = [
+            ChatMessage(role=MessageRole.SYSTEM, content=REWRITE_SYSTEM),
+            ChatMessage(role=MessageRole.USER, content=f"Earlier questions:\n{earlier}\n\nLast question: {question}"),
+        ]
+        try:
+            reply = self.llm.chat(messages).message.content or ""
+        except Exception as error:  # noqa: BLE001 - any endpoint failure means "resolve without it"
+            self.last_error = error
+            return None
+        self.last_error = None
+        return valid_rewrite(reply, question, history)
+
+
+def build_rewriter(settings: Settings) -> FollowUpRewriter | None:
+    """A follow-up rewriter on the configured endpoint, with a shorter timeout than answering:
+    the user is waiting for the answer, and the resolver without a model is a fair fallback."""
+    if not settings.llm_enabled:
+        return None
+    from llama_index.llms.openai_like import OpenAILike
+
+    return FollowUpRewriter(OpenAILike(
+        model=settings.llm_model, api_base=settings.llm_base_url, api_key=settings.llm_api_key,
+        is_chat_model=True, context_window=8192, temperature=0.0, max_tokens=120,
+        timeout=min(settings.llm_timeout_s, REWRITE_TIMEOUT_S), max_retries=0,
+    ))
 
 
 def build_llm(settings: Settings) -> LLM | None:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pydantic import BaseModel, ConfigDict
 
 from assistant.answer_types import ANSWER_KINDS, COUNTED
-from assistant.conversation import contextualize, is_english, is_follow_up, question_entities
+from assistant.conversation import contextualize, is_english, is_follow_up, question_entities, standalone_question
 from assistant.glossary import swedish_equivalents
 from assistant.lexicon import is_common_english
 from ingest.analyzer import SwedishAnalyzer
@@ -30,6 +30,9 @@ class Query(BaseModel):
     history: tuple[str, ...] = ()
     english: bool = False
     follow_up: bool = False
+    # The question as it stands alone: a follow-up resolved against the conversation ("När ska
+    # Regional kulturplan för Skåne 2025–2028 börja gälla?"), else the previous turn before it.
+    resolved_text: str
     # What retrieval searches for: the question, after the previous turn when it depends on it,
     # with Swedish equivalents of English domain words.
     search_text: str
@@ -75,16 +78,26 @@ def _title_word(word: str, question: str) -> bool:
 class QueryAnalyzer:
     """Builds the `Query` with the index's own analyzer and term statistics."""
 
-    def __init__(self, analyzer: SwedishAnalyzer, idf: Callable[[list[str]], dict[str, float]]):
-        self.analyzer, self.idf = analyzer, idf
+    def __init__(
+        self, analyzer: SwedishAnalyzer, idf: Callable[[list[str]], dict[str, float]],
+        rewriter: Callable[[str, tuple[str, ...]], str | None] | None = None,
+    ):
+        # `rewriter` (an LLM, assistant.llm.FollowUpRewriter) may phrase a follow-up as a standalone
+        # question; None from it (or no rewriter) means the deterministic resolver decides.
+        self.analyzer, self.idf, self.rewriter = analyzer, idf, rewriter
 
     def analyze(self, question: str, history: list[str] | tuple[str, ...] = ()) -> Query:
         history = tuple(history)
         english = is_english(question)
         own_terms = len(self.analyzer.analyze(question))
         follow_up = bool(history) and is_follow_up(question, own_terms)
-        search = f"{question} {swedish_equivalents(question)}" if english else question
-        search_text = contextualize(search, list(history), own_terms)
+        standalone = self._standalone(question, history, own_terms) if follow_up else None
+        resolved_text = standalone or contextualize(question, list(history), own_terms)
+        # The resolved question is searched for, and still after the previous turn, so nothing
+        # the conversation was about is lost when the resolution picked too narrow a phrase.
+        base = standalone or question
+        search = f"{base} {swedish_equivalents(base)}" if english else base
+        search_text = f"{history[-1]} {search}" if follow_up else search
         entities = tuple(question_entities(question))
         if english:
             entities = tuple(e for e in entities if not _title_word(e, question))
@@ -98,6 +111,7 @@ class QueryAnalyzer:
         counted = COUNTED.search(question)
         return Query(
             text=question, history=history, english=english, follow_up=follow_up, search_text=search_text,
+            resolved_text=resolved_text,
             answer_terms=self._answer_terms(question, history, english, entities),
             search_terms=self._weighted(dict(self.analyzer.analyze_query(search_text))),
             entities=entities, entity_terms=entity_terms,
@@ -109,6 +123,10 @@ class QueryAnalyzer:
             wants_definition=bool(_DEFINITION_QUESTION.search(question)),
             regulation_refs=tuple(_SFS_NUMBER.findall(question)),
         )
+
+    def _standalone(self, question: str, history: tuple[str, ...], own_terms: int) -> str | None:
+        rewritten = self.rewriter(question, history) if self.rewriter is not None else None
+        return rewritten or standalone_question(question, history, own_terms)
 
     def _weighted(self, weights: dict[str, float]) -> dict[str, float]:
         idf = self.idf(list(weights))
