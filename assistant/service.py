@@ -7,7 +7,7 @@ import time
 from collections.abc import Iterator
 
 from assistant.extractive import ExtractiveAnswerer
-from assistant.llm import LLMAnswerer, build_llm
+from assistant.llm import LLMAnswerer, build_llm, build_rewriter
 from assistant.query import Query, QueryAnalyzer
 from assistant.rerank import EvidenceReranker
 from assistant.safe_text import defang_markdown
@@ -31,7 +31,8 @@ class Assistant:
             dense_weight=settings.dense_weight, candidates=settings.candidates, shape_bonus=settings.answer_shape_bonus,
         )
         lexical = self.index.lexical
-        self.queries = QueryAnalyzer(lexical.analyzer, lexical.idf)
+        # With an endpoint configured, a follow-up is first phrased as a standalone question by the model.
+        self.queries = QueryAnalyzer(lexical.analyzer, lexical.idf, rewriter=build_rewriter(settings))
         self.reranker = EvidenceReranker(lexical.analyzer)
         self.extractive = ExtractiveAnswerer(
             lexical.analyzer, lexical.idf,
