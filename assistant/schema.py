@@ -55,6 +55,10 @@ class DateSource(str, Enum):
     modified = "modified"
 
 
+# Said by every citation of such a chunk: OCR text may be misread, and a placeholder has no text.
+SECTION_NOTES = {"ocr": "(OCR-läst text)", "no_text_layer": "(saknar textlager – behöver OCR)"}
+
+
 class DocumentMeta(BaseModel):
     """Metadata of one source document, carried by every chunk cut from it."""
 
@@ -67,6 +71,10 @@ class DocumentMeta(BaseModel):
     published_source: DateSource | None = Field(None, description="Where `published` was found.")
     body: str = Field("", description="For minutes: the body that met, e.g. 'Kulturnämnden'.")
     partial: bool = False
+    text_source: str | None = Field(
+        None, description="'ocr': the text was read from a scan by OCR; 'no_text_layer': a scan that could not be "
+        "read, indexed as one placeholder chunk so questions about it can say so (never quoted).",
+    )
     content_hash: str
     source_path: str = Field(description="Absolute path of the file it was read from.")
 
@@ -92,6 +100,12 @@ class ChunkMeta(DocumentMeta):
 
     @property
     def section(self) -> str:
+        """The location, with a note when the text is not the document's own text layer."""
+        note = SECTION_NOTES.get(self.text_source or "")
+        return " ".join(p for p in (self._location, note) if p)
+
+    @property
+    def _location(self) -> str:
         """The most specific human-readable location: '2 kap. 8 §', '§ 121 …', or a heading path."""
         if self.paragraph:
             return f"{self.chapter} {self.paragraph}" if self.chapter else self.paragraph

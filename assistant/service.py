@@ -14,6 +14,7 @@ from assistant.safe_text import defang_markdown
 from assistant.retrieval import HybridRetriever, RetrievalMode
 from assistant.schema import Answer, RetrievedChunk, SearchFilters
 from assistant.settings import Settings
+from assistant.unreadable import readable, unreadable_answer
 from assistant.vocabulary import Vocabulary
 from ingest.embedders import build_embedder
 from ingest.index import IndexHandle
@@ -72,8 +73,13 @@ class Assistant:
         hits = self._retrieve(query, filters)
         retrieved = time.perf_counter()
         timings: dict[str, float] = {}
-        llm = self.uses_llm(mode)
-        if llm:
+        # A question about a scan with no text layer is told so; otherwise such a placeholder is never quoted.
+        scan_answer = unreadable_answer(query, hits)
+        hits = readable(hits)
+        llm = self.uses_llm(mode) and scan_answer is None
+        if scan_answer is not None:
+            answer = scan_answer
+        elif llm:
             assert self.llm_answerer is not None
             answer: Answer | None = None
             last_delta = retrieved

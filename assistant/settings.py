@@ -64,6 +64,13 @@ class Settings(BaseSettings):
     ingest_lock_wait_s: float = Field(
         0, ge=0, description="How long `ingest` waits for another ingest on the same data folder; 0 = exit at once."
     )
+    ocr: bool = Field(
+        False, description="Read PDFs without a text layer (scans) with tesseract; off: they are reported as needing OCR."
+    )
+    ocr_languages: str = Field(
+        "swe+eng", pattern=r"^[a-z_]+(\+[a-z_]+)*$",
+        description="tesseract languages for OCR; each needs its data (Debian's tesseract-ocr-swe for swe).",
+    )
 
     top_k: int = Field(10, ge=1, description="Chunks retrieved per question.")
     fusion: str = Field(

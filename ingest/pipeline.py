@@ -23,8 +23,10 @@ from ingest.embed_queue import EmbedQueue, PendingDocument
 from ingest.index import IndexHandle
 from ingest.loaders import Limits, LoadError
 from ingest.loaders.limits import check_file_size
+from ingest.loaders.pdf import NO_TEXT_LAYER
 from ingest.manifest import ManifestEntry, is_under
 from ingest.metadata import file_hash
+from ingest.ocr import current_fingerprints, fingerprint, read_scan
 from ingest.prepare import PrepareJob
 from ingest.scan import scan_folder
 from ingest.splitter import SPLITTER_VERSION
@@ -92,7 +94,7 @@ class Ingestor:
         if (
             previous
             and previous.content_hash == digest
-            and previous.fingerprint == self.fingerprint
+            and previous.fingerprint in current_fingerprints(self.fingerprint, self.settings)
             and set(previous.chunk_ids) <= stored_ids
         ):
             claimed_ids[previous.doc_id] = str(path)
@@ -106,6 +108,9 @@ class Ingestor:
             return _failed(path, f"tog längre tid än {budget:g} s att läsa och dela upp – avbruten (KA_FILE_TIMEOUT_S)"), None
         except WorkerCrashed as exc:
             return _failed(path, f"läsningen av filen kraschade (arbetsprocessen avslutades med kod {exc.returncode}) – filen hoppades över"), None
+        unreadable = None
+        if prepared == NO_TEXT_LAYER:  # a scan: OCR it (KA_OCR), else index a placeholder saying so
+            prepared, unreadable = read_scan(path, root, digest, self.settings, deadline)
         if isinstance(prepared, str):
             return _failed(path, prepared), None
         meta, nodes = prepared.meta, prepared.nodes
@@ -117,6 +122,8 @@ class Ingestor:
             return _failed(path, "filen innehåller ingen text att indexera"), None
         outcome = FileOutcome.updated if previous or meta.doc_id in by_doc_id else FileOutcome.new
         report = FileReport(path=str(path), outcome=outcome, doc_id=meta.doc_id, chunks=len(nodes))
+        if unreadable:  # indexed so that questions about it get "needs OCR", but reported as unread
+            report = _failed(path, unreadable, meta.doc_id)
         if meta.source_url and safe_url(meta.source_url) is None:
             # Kept as metadata, but never made a link anywhere (assistant.safe_text).
             report.warnings.append(f"källadressen '{meta.source_url}' är ingen http(s)-adress och visas inte som länk")
@@ -132,7 +139,7 @@ class Ingestor:
     def _commit(self, doc: PendingDocument) -> None:
         entry = ManifestEntry(
             doc_id=doc.meta.doc_id, source_path=doc.meta.source_path, content_hash=doc.meta.content_hash,
-            fingerprint=self.fingerprint, doc_type=doc.meta.doc_type, title=doc.meta.title,
+            fingerprint=fingerprint(self.fingerprint, doc.meta, self.settings), doc_type=doc.meta.doc_type, title=doc.meta.title,
             chunk_ids=[n.node_id for n in doc.nodes],
             date_source=doc.meta.published_source.value if doc.meta.published_source else "",
         )

@@ -19,6 +19,9 @@ from ingest.loaders.pdf_tables import looks_tabular, rewrite_tables
 from ingest.loaders.pdf_text import lines_to_markdown
 from ingest.loaders.text import read_bytes
 
+# The reason a scan is refused with; ingest/ocr.py recognises it to OCR the file or record it.
+NO_TEXT_LAYER = "PDF-filen saknar textlager (skannad bild?) – behöver OCR"
+
 # Producer placeholders that are not a real title.
 _TRIVIAL_TITLE = re.compile(r"^(?:microsoft \w+ - |untitled|namnlös|dokument\d*$|document\d*$)|\.(?:docx?|odt|rtf|pdf|indd|pptx?|xlsx?)$", re.I)
 
@@ -29,7 +32,7 @@ def page_to_markdown(text: str) -> str:
     return lines_to_markdown(cleaned.pages, cleaned.toc_titles).split("\n\n", 1)[-1] if cleaned.pages[0] else ""
 
 
-def _open(path: Path) -> PdfReader:
+def open_pdf(path: Path) -> PdfReader:
     data = read_bytes(path)
     if not data.strip():
         raise LoadError(path, "filen är tom")
@@ -70,7 +73,7 @@ def _page_text(page: PageObject) -> str:
 
 def load_pdf(path: Path, limits: Limits | None = None) -> LoadedFile:
     limits = limits or Limits()
-    reader = _open(path)
+    reader = open_pdf(path)
     try:
         pages = list(reader.pages)
     except Exception as exc:
@@ -92,7 +95,12 @@ def load_pdf(path: Path, limits: Limits | None = None) -> LoadedFile:
     if not any(text.strip() for text in raw):
         if failed:
             raise LoadError(path, "PDF-filen är skadad eller inte en giltig PDF")
-        raise LoadError(path, "PDF-filen saknar textlager (skannad bild?) – behöver OCR")
+        raise LoadError(path, NO_TEXT_LAYER)
+    return pages_to_loaded(reader, raw, partial=bool(failed))
+
+
+def pages_to_loaded(reader: PdfReader, raw: list[str], partial: bool = False) -> LoadedFile:
+    """Each page's raw text (from the text layer or from OCR) -> the document as Markdown."""
     # Furniture is recognised over the whole document (it is what repeats from page to page).
     cleaned = clean_pages(raw)
     declared: dict[str, object] = {}
@@ -100,6 +108,6 @@ def load_pdf(path: Path, limits: Limits | None = None) -> LoadedFile:
         declared["title"] = title
     if cleaned.first_header:
         declared["running_header"] = "\n".join(cleaned.first_header)  # names the body and date of minutes
-    if failed:
+    if partial:
         declared["partial"] = True  # some pages could not be read; answers may miss them
     return LoadedFile(text=lines_to_markdown(cleaned.pages, cleaned.toc_titles) + "\n", declared=declared)
