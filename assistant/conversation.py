@@ -21,7 +21,12 @@ def is_follow_up(question: str, content_terms: int) -> bool:
     the question names nothing of its own."""
     if _CONTINUATION.match(question) or _ANAPHORA.search(question) or content_terms <= 2:
         return True
-    words = {w.lower() for w in re.findall(r"[\wåäöÅÄÖé]+", question)}
+    tokens = re.findall(r"[\wåäöÅÄÖé]+", question)
+    # "de" is a determiner far more often than a pronoun, so it only counts as the latter
+    # ("Varför fick just de extra?", not "de regionala institutionerna").
+    if any(t.lower() == "de" and not _determines(tokens, i) for i, t in enumerate(tokens)):
+        return True
+    words = {t.lower() for t in tokens}
     return any(_pointer_stem(w) for w in words) and not question_entities(question)
 
 
@@ -234,7 +239,13 @@ def _asked_for(question: str) -> str | None:
     words = [t for t in _TOKEN.findall(question) if _is_word(t)]
     wh = next((i for i, w in enumerate(words[:4]) if w.lower() in {"vilka", "which", "what"}), None)
     if wh is None:
-        return None
+        # "Hur många regioner …" / "How many regions …" asks for a set too.
+        low = [w.lower() for w in words[:5]]
+        wh = next((i + 1 for i in range(len(low) - 1) if (low[i], low[i + 1]) in {("hur", "många"), ("how", "many")}), None)
+        if wh is None:
+            return None
+        words = words[:wh - 1] + [("vilka" if words[wh - 1].lower() == "hur" else "which")] + words[wh + 1:]
+        wh -= 1
     noun = [w for w in words[wh + 1:wh + 4] if not w.isdigit()]
     i = 0
     while i < len(noun) - 1 and not _looks_finite(noun[i + 1]) and _adjective_like(noun[i]):

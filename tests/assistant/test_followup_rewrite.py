@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.conversation import resolve_follow_up, standalone_question
+from assistant.conversation import is_follow_up, resolve_follow_up, standalone_question
 from assistant.query import QueryAnalyzer
 from ingest.analyzer import SwedishAnalyzer
 
@@ -39,6 +39,9 @@ QUERIES = QueryAnalyzer(ANALYZER, lambda terms: {t: 1.0 for t in terms})
         # A plural pronoun after "vilka N" means the N asked for.
         (["Vilka mallar ska regionerna skicka till Kulturrådet?"], "Senast när skulle de vara inne?",
          "Senast när skulle mallarna vara inne?"),
+        # "Hur många N" asks for a set as well.
+        (["Hur många regioner fick extra tilldelning när Kulturrådet fördelade 1,24 miljarder kronor?"],
+         "Varför fick just de extra?", "Varför fick just regionerna extra?"),
         # English.
         (["What is the regional culture plan for Skåne?"], "When was it adopted?",
          "When was the regional culture plan for Skåne adopted?"),
@@ -117,3 +120,12 @@ def test_a_rewriter_is_asked_first_and_none_from_it_means_the_resolver_decides()
     QueryAnalyzer(ANALYZER, lambda terms: {t: 1.0 for t in terms}, rewriter=rewriter).analyze(
         "Vem beslutar om statsbidraget till regionerna?", history)
     assert len(asked) == 1
+
+
+def test_a_definite_noun_or_the_pronoun_de_marks_a_follow_up_but_a_determiner_does_not() -> None:
+    # Long enough to stand alone by length; "planen" and "de" still point back.
+    assert is_follow_up("Hur lång period gällde planen?", content_terms=3)
+    assert is_follow_up("Varför fick just de extra?", content_terms=3)
+    assert not is_follow_up("Hur fördelas pengarna till de regionala institutionerna?", content_terms=4)
+    # A question that names its own subject is not pointing back with "planen".
+    assert not is_follow_up("Hur lång period gällde planen för Region Skåne?", content_terms=4)
