@@ -60,10 +60,12 @@ class IndexHandle:
 
     def write_document(self, entry: ManifestEntry, nodes: list[TextNode]) -> None:
         previous = self.manifest.get(entry.doc_id)
-        self.vectors.add(nodes)
-        # Before the SQLite commit, like the chunks: a crash here leaves only orphans.
+        # Before the chunk upsert: a run that finds every chunk id stored treats the document as
+        # unchanged, so only complete chunk vectors may imply complete sentence vectors. A crash
+        # before the SQLite commit leaves only orphans, which delete_orphans removes.
         if self.sentences is not None:
             self.sentences.write(nodes)
+        self.vectors.add(nodes)
         if previous:
             stale = sorted(set(previous.chunk_ids) - set(entry.chunk_ids))
             if stale:
