@@ -18,6 +18,15 @@ NUMBER = re.compile(
 )
 
 
+# Negation, absence and exception, as a question asks for them ("deltog inte", "who was absent")
+# and as a sentence states them ("med undantag för Stockholm", "saknades", "not represented").
+NEGATION = re.compile(
+    r"\b(inte|ej|icke|aldrig|ingen|inget|inga|saknade?s?|frånvarande|uteblev|avstod|undantag\w*|förutom|utom|"
+    r"not|never|none|absent|without|except\w*|missing)\b",
+    re.I,
+)
+
+
 @dataclass(frozen=True)
 class AnswerKind:
     """A kind of answer: how a question asks for it, and how a sentence that holds it looks.

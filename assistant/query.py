@@ -9,16 +9,41 @@ from collections.abc import Callable
 
 from pydantic import BaseModel, ConfigDict
 
-from assistant.answer_types import ANSWER_KINDS, COUNTED
+from assistant.answer_types import ANSWER_KINDS, COUNTED, NEGATION
 from assistant.conversation import contextualize, is_english, is_follow_up, question_entities, standalone_question
 from assistant.glossary import swedish_equivalents
 from assistant.lexicon import is_common_english
+from assistant.parts import asking_clause, asking_phrase, split_parts
 from ingest.analyzer import SwedishAnalyzer
 
 _LIST_QUESTION = re.compile(r"\b(vilka|lista|områden|which|what are|list)\b", re.I)
 _TIME_QUESTION = re.compile(r"\b(när|vilket år|vilket datum|tidplan|tidslinje|datum|when|what year)\b", re.I)
 _DEFINITION_QUESTION = re.compile(r"\b(vad är|vad menas|vad innebär|vad betyder|what is|what does)\b", re.I)
 _SFS_NUMBER = re.compile(r"\b\d{4}:\d+\b")
+
+
+class QueryPart(BaseModel):
+    """One ask of a question (assistant.parts): what a sentence answering it must cover and name."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    search_text: str  # what retrieval searches for this part alone
+    answer_terms: dict[str, float]
+    # The names and numbers this part mentions itself: its answering sentence must name them;
+    # and those the rest of the question mentions, which its passage must name.
+    own_entity_terms: tuple[frozenset[str], ...] = ()
+    context_entity_terms: tuple[frozenset[str], ...] = ()
+    shape_kinds: tuple[str, ...] = ()
+    counted_terms: frozenset[str] | None = None
+    # "Vilka kommuner deltog inte?": only a sentence that itself negates or excepts answers it.
+    negated: bool = False
+    # Its rarest content words: a value answers it only from a passage that mentions one of them.
+    focus_terms: tuple[str, ...] = ()
+
+    @property
+    def required_shapes(self) -> list[re.Pattern[str]]:
+        return [ANSWER_KINDS[k].holds for k in self.shape_kinds if ANSWER_KINDS[k].required]
 
 
 class Query(BaseModel):
@@ -53,6 +78,8 @@ class Query(BaseModel):
     chronological: bool = False
     wants_definition: bool = False
     regulation_refs: tuple[str, ...] = ()
+    # The asks an answer must cover one by one (one part, the whole question, for a single ask).
+    parts: tuple[QueryPart, ...] = ()
 
     @property
     def shapes(self) -> list[re.Pattern[str]]:
@@ -73,6 +100,13 @@ def _title_word(word: str, question: str) -> bool:
         return False
     neighbour = r"(?:[A-ZÅÄÖ][\wåäö'-]*|\(?\d{4}(?::\d+)?\)?)"
     return bool(re.search(rf"{neighbour}\s+(?:on\s+|of\s+)?{re.escape(word)}\b|\b{re.escape(word)}\s+(?:on\s+|of\s+)?{neighbour}", question))
+
+
+def _answer_kinds(question: str) -> tuple[str, ...]:
+    """The kinds of answer the question's asking phrase wants; each clause of a multi-part
+    question ("Vem … och när …?") asks for its own."""
+    phrases = [asking_phrase(part.text) for part in split_parts(question, ())]
+    return tuple(name for name, kind in ANSWER_KINDS.items() if any(kind.asks.search(p) for p in phrases))
 
 
 class QueryAnalyzer:
@@ -103,26 +137,51 @@ class QueryAnalyzer:
             entities = tuple(e for e in entities if not _title_word(e, question))
         # Whole words only (a compound fragment of "Helsingborgs" does not name Helsingborg), and
         # a paragraph reference only as itself: "6 §" is not named by any passage holding a 6.
-        entity_terms = tuple(
-            frozenset(t for t, w in self.analyzer.analyze(e).items() if w >= 1.0 and ("§" in t or "§" not in e))
+        terms_of_entity = {
+            e: frozenset(t for t, w in self.analyzer.analyze(e).items() if w >= 1.0 and ("§" in t or "§" not in e))
             for e in entities
-        )
-        entity_terms = tuple(g for g in entity_terms if g)
+        }
+        entity_terms = tuple(g for g in (terms_of_entity[e] for e in entities) if g)
         counted = COUNTED.search(question)
+        answer_terms = self._answer_terms(question, history, english, entities)
         return Query(
             text=question, history=history, english=english, follow_up=follow_up, search_text=search_text,
             resolved_text=resolved_text,
-            answer_terms=self._answer_terms(question, history, english, entities),
+            answer_terms=answer_terms,
             search_terms=self._weighted(dict(self.analyzer.analyze_query(search_text))),
             entities=entities, entity_terms=entity_terms,
             focus_terms=self._focus(question, entity_terms),
-            shape_kinds=tuple(name for name, kind in ANSWER_KINDS.items() if kind.asks.search(question)),
+            shape_kinds=_answer_kinds(question),
             counted_terms=self.analyzer.term_set(counted.group(1)) if counted and not english else None,
             wants_list=bool(_LIST_QUESTION.search(question)),
             chronological=bool(_TIME_QUESTION.search(question)),
             wants_definition=bool(_DEFINITION_QUESTION.search(question)),
             regulation_refs=tuple(_SFS_NUMBER.findall(question)),
+            parts=self._parts(question, history, english, entities, terms_of_entity, answer_terms),
         )
+
+    def _parts(
+        self, question: str, history: tuple[str, ...], english: bool, entities: tuple[str, ...],
+        terms_of_entity: dict[str, frozenset[str]], question_terms: dict[str, float],
+    ) -> tuple[QueryPart, ...]:
+        parts = []
+        for part in split_parts(question, entities):
+            own = self._answer_terms(part.text, history, english, part.own_entities)
+            # The rest of the question is context for each part ("hur många aktörer deltog?" is
+            # about the dialogue meetings of the clause before), at half weight.
+            weights = {t: w for t, w in own.items()} | {t: 0.5 * w for t, w in question_terms.items() if t not in own}
+            counted = COUNTED.search(part.text)
+            parts.append(QueryPart(
+                text=part.text, answer_terms=weights,
+                search_text=f"{part.text} {swedish_equivalents(part.text)}" if english else part.text,
+                own_entity_terms=tuple(g for g in (terms_of_entity.get(e, frozenset()) for e in part.own_entities) if g),
+                context_entity_terms=tuple(g for g in (terms_of_entity.get(e, frozenset()) for e in part.context_entities) if g),
+                shape_kinds=_answer_kinds(part.text),
+                counted_terms=self.analyzer.term_set(counted.group(1)) if counted and not english else None,
+                negated=bool(NEGATION.search(part.text[slice(*asking_clause(part.text))])),
+                focus_terms=() if english else self._focus(part.text, tuple(terms_of_entity.values())),
+            ))
+        return tuple(parts)
 
     def _standalone(self, question: str, history: tuple[str, ...], own_terms: int) -> str | None:
         rewritten = self.rewriter(question, history) if self.rewriter is not None else None

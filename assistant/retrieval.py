@@ -89,6 +89,10 @@ class HybridRetriever(BaseRetriever):
         self.catalog = Catalog(index)
         self._embed_query = lru_cache(maxsize=256)(self._embed_uncached)
 
+    def query_vector(self, query: Query) -> list[float]:
+        """The embedding dense search used for this query (cached, so asking again is free)."""
+        return list(self._embed_query(query.search_text))
+
     def _embed_uncached(self, query: str) -> tuple[float, ...]:
         return tuple(self.embedder.get_query_embedding(query))
 

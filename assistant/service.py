@@ -6,6 +6,7 @@ import re
 import time
 from collections.abc import Iterator
 
+from assistant.evidence import Similarities
 from assistant.extractive import ExtractiveAnswerer
 from assistant.llm import LLMAnswerer, build_llm, build_rewriter
 from assistant.query import Query, QueryAnalyzer
@@ -37,7 +38,7 @@ class Assistant:
         self.reranker = EvidenceReranker(lexical.analyzer)
         self.extractive = ExtractiveAnswerer(
             lexical.analyzer, lexical.idf,
-            min_coverage=settings.abstain_min_coverage,
+            min_support=settings.abstain_min_support, semantic_weight=settings.semantic_weight,
             vocabulary=Vocabulary(lexical.has_term, lexical.has_term_with_prefix, lexical.analyzer.stem),
         )
         llm = build_llm(settings)
@@ -92,7 +93,7 @@ class Assistant:
             assert answer is not None
             timings["llm_ms"] = round((last_delta - retrieved) * 1000, 2)
         else:
-            answer = self.extractive.answer(query, hits)
+            answer = self.extractive.answer(query, hits, self._similarities(query, hits))
         answer.answer = defang_markdown(answer.answer)
         chunks = [] if llm else _text_chunks(answer.answer)
         done = time.perf_counter()
@@ -107,12 +108,38 @@ class Assistant:
 
     def _retrieve(self, query: Query, filters: SearchFilters | None) -> list[RetrievedChunk]:
         hits = self.retriever.search(query, filters=filters, top_k=self.settings.top_k * 2)
+        if len(query.parts) > 1:
+            # "… 2011, 2012 och 2013?": each part searched on its own as well, so that one part's
+            # documents cannot crowd out another's; the rankings are interleaved, best first.
+            rankings = [hits] + [
+                self.retriever.search(query.model_copy(update={"search_text": part.search_text}), filters=filters,
+                                      top_k=self.settings.top_k)
+                for part in query.parts
+            ]
+            hits = _interleave(rankings)
         if self.settings.rerank:
             hits = self.reranker.rerank(query, hits)
         return hits[: self.settings.top_k]
 
+    def _similarities(self, query: Query, hits: list[RetrievedChunk]) -> Similarities | None:
+        """The question's similarity to every stored sentence of the hits (None without sentence vectors)."""
+        sentences = getattr(self.index, "sentences", None)
+        if sentences is None or not hits or self.retriever.mode == "lexical":
+            return None
+        return sentences.similarities(self.retriever.query_vector(query), [h.meta.chunk_id for h in hits])
+
     def close(self) -> None:
         self.index.close()
+
+
+def _interleave(rankings: list[list[RetrievedChunk]]) -> list[RetrievedChunk]:
+    """Round-robin over the rankings, each passage once (at its best position)."""
+    out: dict[str, RetrievedChunk] = {}
+    for depth in range(max(len(r) for r in rankings)):
+        for ranking in rankings:
+            if depth < len(ranking) and ranking[depth].meta.chunk_id not in out:
+                out[ranking[depth].meta.chunk_id] = ranking[depth]
+    return list(out.values())
 
 
 def _text_chunks(text: str) -> list[str]:

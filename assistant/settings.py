@@ -86,8 +86,13 @@ class Settings(BaseSettings):
         0.05, ge=0, description="Added to the hybrid score of a passage holding the date or amount a question asks for (not in dense- or BM25-only mode).",
     )
     rerank: bool = Field(True, description="Re-order passages by the evidence they hold (names, dates, amounts).")
-    abstain_min_coverage: float = Field(
-        0.10, ge=0, le=1, description="Below this share of the question's (idf-weighted) terms in the best sentence, abstain."
+    abstain_min_support: float = Field(
+        0.2, ge=0, le=1,
+        description="A part of a question is supported when its best answering sentence (with the one before it and its "
+        "passage's title and section) covers at least this share of the part's idf-weighted terms; chosen on the dev split.",
+    )
+    semantic_weight: float = Field(
+        0.2, ge=0, description="Weight of the embedder's question-to-sentence similarity (min-max scaled) in a sentence's evidence score.",
     )
 
     llm_base_url: str | None = Field(

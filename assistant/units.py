@@ -9,7 +9,12 @@ from dataclasses import dataclass
 # Abbreviations after which a full stop does not end a Swedish sentence.
 _ABBREVIATIONS = ("bl.a.", "t.ex.", "s.k.", "m.m.", "d.v.s.", "dvs.", "o.s.v.", "osv.", "resp.", "ca.", "jfr.", "kap.", "nr.", "prop.", "bet.", "rskr.", "dir.", "f.d.", "p.g.a.", "fr.o.m.", "t.o.m.", "utg.omr.")
 _BOUNDARY = re.compile(r"(?<=[.!?])\s+(?=[\"”'(A-ZÅÄÖ0-9§])")
-_LIST_LINE = re.compile(r"^(?:-|\d{1,2}\.)\s")
+# List items, and Markdown table rows: a table is read as one block with its header, never cut
+# into "sentences" at the full stop of "kl." inside a cell.
+_LIST_LINE = re.compile(r"^(?:(?:-|\d{1,2}\.)\s|\|)")
+# Stored sentence vectors are keyed by unit position: bump when the cutting changes, so that
+# ingest re-embeds every document's units (ingest/pipeline.py puts it in the fingerprint).
+UNITS_VERSION = 2
 
 
 @dataclass(frozen=True)

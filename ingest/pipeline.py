@@ -19,6 +19,7 @@ from llama_index.core.base.embeddings.base import BaseEmbedding
 from assistant.safe_text import safe_url
 from assistant.schema import DocumentMeta, FileOutcome, FileReport, IngestSummary
 from assistant.settings import Settings
+from assistant.units import UNITS_VERSION
 from ingest.embed_queue import EmbedQueue, PendingDocument
 from ingest.index import IndexHandle
 from ingest.loaders import Limits, LoadError
@@ -46,7 +47,7 @@ class Ingestor:
         self.index = index
         self.worker = worker or shared_worker()
         self.limits = Limits.from_settings(settings)
-        self.fingerprint = f"splitter={SPLITTER_VERSION};max_chars={settings.chunk_max_chars}" + (";sentences=1" if index.sentences is not None else "")
+        self.fingerprint = f"splitter={SPLITTER_VERSION};max_chars={settings.chunk_max_chars}" + (f";sentences={UNITS_VERSION}" if index.sentences is not None else "")
 
     def run(self, root: Path, prune: bool = True, on_progress: ProgressCallback | None = None) -> IngestSummary:
         started = time.perf_counter()

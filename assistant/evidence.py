@@ -1,0 +1,174 @@
+"""Sentence-level evidence: how well each sentence (or list) of the retrieved passages answers a
+question, and whether each part of the question has a sentence that answers it.
+
+A candidate's score combines, for a reason each:
+- lexical coverage: the idf-weighted share of the question's terms the sentence holds (its own
+  words fully, its passage's title and section at half weight, because a heading says what the
+  sentence under it is about);
+- meaning: the embedder's similarity of the question to the sentence (sentence vectors stored at
+  ingest, ingest/sentences.py), min-max scaled over the candidates of this question because e5's
+  raw cosines all sit in a narrow band; it separates a sentence that answers from one that
+  merely shares words;
+- answer shape: the sentence holds the kind of answer asked for (a date, an amount, a body);
+- the passage's retrieval rank, as a mild prior.
+
+A part of a question is supported by its best sentence that (1) names what the part itself names
+(a region, a year, a §) within its window, the sentence and the one before it plus the passage's
+title, section, publisher and date, while what only a scene-setting clause of the question names
+("… när modellen infördes 2011") need only be named by its document's retrieved passages; (2) holds a value of the kind the part asks for, when it asks for a fact
+(a date, an amount, a count of the asked thing), and negates or excepts when the part asks for
+what did not happen ("Vilka kommuner deltog inte?"), from a passage that mentions one of the
+part's rarest words ("den 20 april 2023 beslutade regeringen om tilläggsdirektiv" does not tell
+when a proposition comes); and (3) covers at least `min_support` of the
+part's weighted terms within that window. `min_support` is chosen on the dev split (see
+evals/report.md); below it the part has no support and is named as such in the answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
+from typing import Literal
+
+from assistant.answer_types import NEGATION, NUMBER, answers_with
+from assistant.query import Query, QueryPart
+from assistant.schema import RetrievedChunk
+from assistant.units import Unit, split_units
+from ingest.analyzer import SwedishAnalyzer
+
+# Similarities of a question to stored sentences: chunk id -> unit position -> cosine.
+Similarities = dict[str, dict[int, float]]
+Missing = Literal["", "name", "value", "coverage"]
+
+
+@dataclass(eq=False)  # identity: one sentence of one passage
+class Candidate:
+    unit: Unit
+    hit: RetrievedChunk
+    rank: int
+    coverage: float
+    score: float
+    terms: frozenset[str]  # the sentence's own terms
+    window: frozenset[str]  # its terms, the sentence before's, and its passage's labels
+    chunk_terms: frozenset[str]  # everything its passage says, with title and section
+    doc_terms: frozenset[str]  # everything the retrieved passages of its document say
+
+
+@dataclass(frozen=True)
+class PartSupport:
+    part: QueryPart
+    best: Candidate | None
+    support: float
+    missing: Missing  # why the part is unsupported ("" when it is supported)
+
+    @property
+    def supported(self) -> bool:
+        return self.missing == ""
+
+
+def mentions(terms: AbstractSet[str], term: str) -> bool:
+    """`term` or an inflection of it ("begärd" ~ "begär", "tilldelning" ~ "tilldelningen")."""
+    prefix = term[: max(5, len(term) - 2)]
+    return any(t.startswith(prefix) for t in terms)
+
+
+class EvidenceModel:
+    def __init__(
+        self, analyzer: SwedishAnalyzer, rank_decay: float = 0.1, shape_bonus: float = 0.2,
+        list_bonus: float = 0.1, semantic_weight: float = 0.2, min_support: float = 0.2,
+    ):
+        self.analyzer = analyzer
+        self.rank_decay, self.shape_bonus, self.list_bonus = rank_decay, shape_bonus, list_bonus
+        self.semantic_weight, self.min_support = semantic_weight, min_support
+
+    def candidates(self, query: Query, hits: list[RetrievedChunk], similarities: Similarities | None = None) -> list[Candidate]:
+        weights = query.answer_terms
+        total = sum(weights.values()) or 1.0
+        out: list[Candidate] = []
+        chunk_terms_of = [self.analyzer.term_set(f"{h.meta.title} {h.meta.section} {h.text}") for h in hits]
+        doc_terms_of: dict[str, frozenset[str]] = {}
+        for hit, terms in zip(hits, chunk_terms_of):
+            doc_terms_of[hit.meta.doc_id] = doc_terms_of.get(hit.meta.doc_id, frozenset()) | terms
+        for rank, hit in enumerate(hits):
+            labels = self.label_terms(hit)
+            # A list under a heading the question names ("dagordning") is what it asks for.
+            heading_named = bool(weights.keys() & self.analyzer.term_set(hit.meta.section))
+            prior = 1.0 / (1.0 + self.rank_decay * rank)
+            chunk_terms, doc_terms = chunk_terms_of[rank], doc_terms_of[hit.meta.doc_id]
+            previous: frozenset[str] = frozenset()
+            for unit in split_units(hit.text):
+                terms = self.analyzer.term_set(unit.text)
+                window, previous = terms | previous | labels, terms
+                if not unit.is_list and len(unit.text.split()) < 4:
+                    continue  # signatures, bare dates and headings answer nothing
+                coverage = self._coverage(weights, total, terms, labels)
+                score = coverage * prior
+                if unit.is_list and (query.wants_list or heading_named):
+                    score += self.list_bonus
+                if coverage > 0 and any(answers_with(shape, unit.text, query.text) for shape in query.shapes):
+                    score += self.shape_bonus
+                out.append(Candidate(unit, hit, rank, coverage, score, terms, window, chunk_terms, doc_terms))
+        self._add_meaning(out, similarities)
+        # Ties broken by retrieval order and position, never by set order (deterministic answers).
+        return sorted(out, key=lambda c: (-c.score, c.rank, c.unit.position))
+
+    def _add_meaning(self, candidates: list[Candidate], similarities: Similarities | None) -> None:
+        if not similarities or not self.semantic_weight:
+            return
+        sims = {id(c): similarities.get(c.hit.meta.chunk_id, {}).get(c.unit.position) for c in candidates}
+        known = [s for s in sims.values() if s is not None]
+        if len(known) < 2 or max(known) == min(known):
+            return
+        low, span = min(known), max(known) - min(known)
+        for c in candidates:
+            s = sims[id(c)]
+            if s is not None and c.coverage > 0:
+                c.score += self.semantic_weight * (s - low) / span
+
+    @staticmethod
+    def _coverage(weights: dict[str, float], total: float, own: frozenset[str], context: frozenset[str]) -> float:
+        held = sum(w for t, w in weights.items() if t in own)
+        borrowed = sum(w for t, w in weights.items() if t in context and t not in own)
+        return (held + 0.5 * borrowed) / total
+
+    def label_terms(self, hit: RetrievedChunk) -> frozenset[str]:
+        meta = hit.meta
+        return self.analyzer.term_set(f"{meta.title} {meta.section} {meta.publisher} {meta.body} {meta.published or ''}")
+
+    def support(self, query: Query, part: QueryPart, candidates: list[Candidate]) -> PartSupport:
+        """The part's best answering sentence, or why there is none (the first test it fails)."""
+        inherited = part.context_entity_terms
+        total = sum(part.answer_terms.values()) or 1.0
+        required = part.required_shapes
+        missing: Missing = "name"
+        best: Candidate | None = None
+        best_key = (-1.0, -1.0)
+        for cand in candidates:
+            if not all(g & cand.window for g in part.own_entity_terms) or not all(g & cand.doc_terms for g in inherited):
+                continue
+            if (required and not self._holds_answer(cand, query, part, required)) or (
+                part.negated and not NEGATION.search(cand.unit.text)
+            ) or (required and part.focus_terms and not any(mentions(cand.chunk_terms, t) for t in part.focus_terms)):
+                missing = "value" if missing == "name" else missing
+                continue
+            coverage = self._coverage(part.answer_terms, total, cand.terms, cand.window - cand.terms)
+            key = (coverage / (1.0 + self.rank_decay * cand.rank), coverage)
+            if key > best_key:
+                best, best_key = cand, key
+        if best is None:
+            return PartSupport(part, None, 0.0, missing)
+        if best_key[1] < self.min_support:
+            return PartSupport(part, best, best_key[1], "coverage")
+        return PartSupport(part, best, best_key[1], "")
+
+    @staticmethod
+    def _holds_answer(cand: Candidate, query: Query, part: QueryPart, shapes) -> bool:
+        """The sentence states a value the question lacks, and a count counts the asked thing:
+        "hur många anställda" is not answered by "22 miljoner", and "hur många delstudier" is
+        answered by "tre delstudier" whatever unit list the amount shape knows."""
+        if part.counted_terms is not None:
+            counts = bool(part.counted_terms & cand.terms) or any(
+                mentions(cand.terms, t) for t in part.counted_terms if len(t) >= 5
+            )
+            return counts and answers_with(NUMBER, cand.unit.text, query.text)
+        return any(answers_with(shape, cand.unit.text, query.text) for shape in shapes)

@@ -1,0 +1,139 @@
+"""A question with several asks, cut into the parts an answer must cover one by one.
+
+Two classes of multi-part question are recognised, both from the question's own structure:
+
+- coordinated names or years, "… i modellen 2011, 2012 och 2013?", "… från 2019 till 2020?",
+  "… 2010 respektive översynen 2023?": each coordinated member is asked about separately, so
+  each becomes a part of its own ("… i modellen 2011?", "… i modellen 2012?", …);
+- coordinated questions, "Vem … och vad …?", "När … och varför …?", "Hur många …, och ungefär
+  hur många …?": each clause that starts with its own question word is a part.
+
+A part knows the names it mentions itself (its `own_entities`, which the sentence answering it
+must name) and the text it was cut from, so an unanswered part can be named in the answer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# "var" is also "was" ("regioner och landsting var med"): it opens a clause only right after "och".
+_QUESTION_WORD = r"(?:vem|vilka|vilken|vilket|vad|när|varför|hur|who|what|when|where|why|how|which)"
+# ", och ungefär hur många …", " och varför …", ", and on what date …": a new clause with its own question word.
+_CLAUSE_BREAK = re.compile(
+    rf",?\s+(?:och|samt|and)\s+(?:(?=(?:{_QUESTION_WORD}|var)\b)|(?:\w+\s+){{1,2}}?(?={_QUESTION_WORD}\b))", re.I
+)
+# What may stand between two coordinated members: "2011, 2012 och 2013", "2010 respektive 2023",
+# "mellan 2018 och 2019", "för 2011 och för 2018", "Blekinge och Kronoberg", and one word that
+# restates what the member is ("modellen 2010 respektive översynen 2023").
+_COORDINATOR = re.compile(
+    r"^\s*(?:,\s*(?:och\s+|samt\s+|and\s+)?|(?:och|samt|respektive|till|eller|and|or)\s+)"
+    r"(?:(?:för|i|år|in|for)\s+|[a-zåäö]+\s+)?$", re.I
+)
+# A range's opening word belongs to the range, not to either member: "från 2019 till 2020".
+_RANGE_OPENING = re.compile(r"\b(?:från|mellan|from|between)\s+$", re.I)
+_COORDINATOR_WORDS = re.compile(r"^\s*,?\s*(?:och|samt|respektive|till|eller|and|or)?\s*(?:(?:för|i|år|in|for)\s+)?", re.I)
+_YEAR = re.compile(r"^\d{4}$")
+
+
+# The words that open a question, wherever they stand ("After its first meeting …, when was …").
+_INTERROGATIVE = re.compile(rf"\b(?:{_QUESTION_WORD}|var|sedan när|från när)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Part:
+    text: str
+    own_entities: tuple[str, ...]  # names and numbers this part mentions itself
+    # Names the rest of the question mentions that this part is still about ("… inför kulturplanen
+    # 2013–2015, och ungefär hur många aktörer deltog?"); never another coordinated member.
+    context_entities: tuple[str, ...] = ()
+
+
+# Conjunctions that open a clause setting the scene rather than asking ("… när modellen infördes
+# 2011", "after its first meeting on 18 April, …"). Relative "som" is left out: "som startade
+# 2024" still says which thing is asked about.
+_SUBORDINATOR = re.compile(r"\b(?:när|då|efter|innan|sedan|eftersom|medan|after|when|before|since|while)\b", re.I)
+
+
+def asking_clause(text: str) -> tuple[int, int]:
+    """Where the clause that asks stands: from its interrogative to the first subordinate clause
+    after it (the whole text for a question with no interrogative)."""
+    match = _INTERROGATIVE.search(text)
+    if match is None:
+        return 0, len(text)
+    after = _SUBORDINATOR.search(text, match.end() + 1)
+    return match.start(), after.start() if after else len(text)
+
+
+def asking_phrase(text: str, words: int = 4) -> str:
+    """The interrogative that opens the question and the words after it: what kind of answer is
+    wanted is said there ("Vilket verksamhetsområde …", "Hur många …"), not in a subordinate
+    clause further on ("… när bild och form lades till?"). A question with no interrogative
+    (a yes/no question, an imperative) is read whole."""
+    match = _INTERROGATIVE.search(text)
+    if match is None:
+        return text
+    return " ".join(text[match.start():].split()[:words])
+
+
+def _kind(entity: str) -> str:
+    return "year" if _YEAR.match(entity) else "number" if entity[:1].isdigit() else "name"
+
+
+def _spans(text: str, entities: tuple[str, ...]) -> list[tuple[int, int, str]]:
+    spans: list[tuple[int, int, str]] = []
+    taken: set[int] = set()
+    for entity in dict.fromkeys(entities):
+        for m in re.finditer(rf"(?<![\wåäöÅÄÖ]){re.escape(entity)}(?![\wåäöÅÄÖ])", text):
+            if m.start() not in taken:
+                spans.append((m.start(), m.end(), entity))
+                taken.add(m.start())
+    return sorted(spans)
+
+
+def _coordinated_group(text: str, entities: tuple[str, ...]) -> list[tuple[int, int, str]]:
+    """The longest run of same-kind entities joined only by coordinators (at least two)."""
+    spans = _spans(text, entities)
+    best: list[tuple[int, int, str]] = []
+    run: list[tuple[int, int, str]] = []
+    for span in spans:
+        if run and _kind(run[-1][2]) == _kind(span[2]) and _COORDINATOR.match(text[run[-1][1]:span[0]]):
+            run.append(span)
+        else:
+            run = [span]
+        if len(run) > len(best):
+            best = list(run)
+    return best if len(best) >= 2 else []
+
+
+def _entities_in(text: str, entities: tuple[str, ...]) -> tuple[str, ...]:
+    """The entities the clause that asks names; those in a scene-setting clause are context."""
+    start, end = asking_clause(text)
+    return tuple(e for e in dict.fromkeys(entities) if any(start <= s < end for s, _, _ in _spans(text, (e,))))
+
+
+def split_parts(question: str, entities: tuple[str, ...]) -> tuple[Part, ...]:
+    """The question's parts, in order; a single-ask question is one part, itself."""
+    clauses = [c.strip() for c in _CLAUSE_BREAK.split(question) if c and c.strip()]
+    clauses = clauses if len(clauses) > 1 else [question]
+    members = {e for clause in clauses for _, _, e in _coordinated_group(clause, entities)}
+    return tuple(
+        Part(p.text, p.own_entities, tuple(e for e in dict.fromkeys(entities) if e not in p.own_entities and e not in members))
+        for clause in clauses for p in _clause_parts(clause, entities)
+    )
+
+
+def _clause_parts(clause: str, entities: tuple[str, ...]) -> list[Part]:
+    group = _coordinated_group(clause, entities)
+    if not group:
+        return [Part(clause, _entities_in(clause, entities))]
+    start, end = group[0][0], group[-1][1]
+    head = _RANGE_OPENING.sub("", clause[:start])
+    members = [e for _, _, e in group]
+    rest = tuple(e for e in _entities_in(clause, entities) if e not in members)
+    parts = []
+    for i, (m_start, _, member) in enumerate(group):
+        # The member with the word that restates it, without the coordinator before it.
+        phrase = member if i == 0 else _COORDINATOR_WORDS.sub("", clause[group[i - 1][1]:m_start]) + member
+        parts.append(Part(f"{head}{phrase}{clause[end:]}", rest + (member,)))
+    return parts
