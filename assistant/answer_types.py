@@ -52,7 +52,7 @@ ANSWER_KINDS: dict[str, AnswerKind] = {
     # Money and shares: "fem landsting" is a count, not an amount.
     "amount": AnswerKind(
         re.compile(r"\b(hur mycket|hur stor|hur stort|belopp|summa|kronor|miljoner|andel|how much|amount|share)\b", re.I),
-        re.compile(r"(\d[\d ,.]*|\b(två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv))\s*(kronor|kr\b|miljoner|miljarder|procent|%)|\b\d+ av \d+\b|\b(hälften|en (tredjedel|fjärdedel|femtedel))\b", re.I),
+        re.compile(r"(\d[\d ,.]*|\b(två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv))\s*(kronor|kr\b|tkr\b|mnkr\b|mkr\b|msek\b|sek\b|miljoner|miljarder|procent|%)|\b\d+ av \d+\b|\b(hälften|en (tredjedel|fjärdedel|femtedel))\b", re.I),
     ),
     # "Hur många X": a number; the answerer also checks that it counts X.
     "count": AnswerKind(
@@ -65,6 +65,17 @@ ANSWER_KINDS: dict[str, AnswerKind] = {
         required=False,
     ),
 }
+
+
+# A table or list whose heading gives the unit ("Planerad fördelning 2025, tkr"): its numbers are amounts.
+AMOUNT_HEADING = re.compile(r"\b(kronor|kr|tkr|mnkr|mkr|msek|sek|miljoner|miljarder|procent)\b|%", re.I)
+
+
+def list_holds_amounts(text: str, question: str) -> bool:
+    """A list or table under a heading that names a currency or share unit holds amounts, though
+    no single row repeats the unit ("Statliga medel: 21 460")."""
+    heading, _, rows = text.partition("\n")
+    return bool(AMOUNT_HEADING.search(heading)) and answers_with(NUMBER, rows, question)
 
 
 def answers_with(shape: re.Pattern[str], text: str, question: str) -> bool:

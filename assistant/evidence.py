@@ -30,7 +30,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Literal
 
-from assistant.answer_types import NEGATION, NUMBER, answers_with
+from assistant.answer_types import NEGATION, NUMBER, answers_with, list_holds_amounts
 from assistant.query import Query, QueryPart
 from assistant.schema import RetrievedChunk
 from assistant.units import Unit, split_units
@@ -171,4 +171,6 @@ class EvidenceModel:
                 mentions(cand.terms, t) for t in part.counted_terms if len(t) >= 5
             )
             return counts and answers_with(NUMBER, cand.unit.text, query.text)
+        if cand.unit.is_list and "amount" in part.shape_kinds and list_holds_amounts(cand.unit.text, query.text):
+            return True
         return any(answers_with(shape, cand.unit.text, query.text) for shape in shapes)

@@ -65,6 +65,25 @@ def asking_clause(text: str) -> tuple[int, int]:
     return match.start(), after.start() if after else len(text)
 
 
+_MONTH = r"(?:januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december|january|february|march|june|july|august|october)"
+# "vid sammanträdet den 19 juni 2024", "on 18 April": a phrase that says which meeting or day is
+# meant, not what is asked about it.
+_DATED_PHRASE = re.compile(
+    rf"\b(?:(?:vid|på|under|at|on|in)\s+(?:[\wåäö]+\s+){{0,2}}?)?(?:den\s+)?\d{{1,2}}\s+{_MONTH}(?:\s+\d{{4}})?|"
+    rf"\b(?:vid|på|under)\s+(?:[\wåäö]+\s+)?den\s+\d{{4}}-\d{{2}}-\d{{2}}",
+    re.I,
+)
+
+
+def split_scene(text: str) -> tuple[str, str]:
+    """(what the question asks, the scene it sets): the asking clause without dated phrases, and
+    everything else (text before the interrogative, subordinate clauses, dated phrases)."""
+    start, end = asking_clause(text)
+    asking = text[start:end]
+    dated = " ".join(m.group() for m in _DATED_PHRASE.finditer(asking))
+    return _DATED_PHRASE.sub(" ", asking), f"{text[:start]} {dated} {text[end:]}"
+
+
 def asking_phrase(text: str, words: int = 4) -> str:
     """The interrogative that opens the question and the words after it: what kind of answer is
     wanted is said there ("Vilket verksamhetsområde …", "Hur många …"), not in a subordinate

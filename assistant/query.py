@@ -13,7 +13,7 @@ from assistant.answer_types import ANSWER_KINDS, COUNTED, NEGATION
 from assistant.conversation import contextualize, is_english, is_follow_up, question_entities, standalone_question
 from assistant.glossary import swedish_equivalents
 from assistant.lexicon import is_common_english
-from assistant.parts import asking_clause, asking_phrase, split_parts
+from assistant.parts import asking_clause, asking_phrase, split_parts, split_scene
 from ingest.analyzer import SwedishAnalyzer
 
 _LIST_QUESTION = re.compile(r"\b(vilka|lista|områden|which|what are|list)\b", re.I)
@@ -166,10 +166,16 @@ class QueryAnalyzer:
     ) -> tuple[QueryPart, ...]:
         parts = []
         for part in split_parts(question, entities):
-            own = self._answer_terms(part.text, history, english, part.own_entities)
-            # The rest of the question is context for each part ("hur många aktörer deltog?" is
-            # about the dialogue meetings of the clause before), at half weight.
-            weights = {t: w for t, w in own.items()} | {t: 0.5 * w for t, w in question_terms.items() if t not in own}
+            asking, scene = split_scene(part.text)
+            own = self._answer_terms(asking, history, english, part.own_entities)
+            # The scene the part sets ("… vid sammanträdet den 19 juni 2024", "… när modellen
+            # infördes") and the rest of the question ("hur många aktörer deltog?" is about the
+            # dialogue meetings of the clause before) are context, at half weight.
+            context = self._answer_terms(scene, history, english, ()) if scene.strip() else {}
+            weights = dict(own) | {
+                t: 0.5 * w for t, w in (context | {t: w for t, w in question_terms.items() if t not in context}).items()
+                if t not in own
+            }
             counted = COUNTED.search(part.text)
             parts.append(QueryPart(
                 text=part.text, answer_terms=weights,
