@@ -34,6 +34,13 @@ def _answerer(vocabulary: Vocabulary | None = None) -> ExtractiveAnswerer:
     return ExtractiveAnswerer(ANALYZER, lambda terms: {t: 1.0 for t in terms}, vocabulary=vocabulary)
 
 
+def _missing(question: str, hits: list[RetrievedChunk]) -> list[str]:
+    """Why each part of the question is unsupported ("" when supported): which rule refused it."""
+    query, evidence = _query(question), _answerer().evidence
+    candidates = evidence.candidates(query, hits)
+    return [evidence.support(query, part, candidates).missing for part in query.parts]
+
+
 def test_a_restated_date_is_not_an_answer():
     date_shape = ANSWER_KINDS["date"].holds
     question = "Vad hände den 24 oktober 2012?"
@@ -56,6 +63,7 @@ def test_each_named_year_gets_a_sentence_even_from_a_weaker_source():
     ]
     answer = _answerer().answer(_query("Vilka utredningar låg bakom modellen 2010 respektive översynen 2023?"), hits)
     assert not answer.abstained
+    assert _missing("Vilka utredningar låg bakom modellen 2010 respektive översynen 2023?", hits) == ["", ""]
     assert "Spela samman" in answer.answer and "2023" in answer.answer
     assert {c.doc_id for c in answer.citations} == {"doc-0", "doc-1"}
 
@@ -64,6 +72,7 @@ def test_an_amount_about_another_region_is_no_answer():
     hits = [_hit(0, "Skånes kulturbudget", "Region Skånes kulturnämnd har en budget på 302,7 miljoner kronor för kultur 2022.")]
     answer = _answerer().answer(_query("Hur stor var Region Stockholms kulturbudget 2022?"), hits)
     assert answer.abstained and answer.answer.startswith(ABSTAIN_SV)
+    assert _missing("Hur stor var Region Stockholms kulturbudget 2022?", hits) == ["name"]
     own = _answerer().answer(_query("Hur stor var Region Skånes kulturbudget 2022?"), hits)
     assert not own.abstained and "302,7 miljoner" in own.answer
 
@@ -72,6 +81,7 @@ def test_a_count_must_count_what_was_asked():
     hits = [_hit(0, "Kulturrådet", "Kulturrådet fördelade 22 miljoner kronor extra till regionerna. Kulturrådet har 16 regioner i modellen.")]
     staff = _answerer().answer(_query("Hur många anställda har Kulturrådet?"), hits)
     assert staff.abstained
+    assert _missing("Hur många anställda har Kulturrådet?", hits) == ["value"]
     regions = _answerer().answer(_query("Hur många regioner har Kulturrådet i modellen?"), hits)
     assert not regions.abstained and "16 regioner" in regions.answer
     # A number word counts too, whatever units the amount shape knows.
@@ -118,6 +128,8 @@ def test_a_date_must_come_from_a_passage_about_what_was_asked():
     hits = [_hit(0, "Betänkande SOU 2023:58", "Den 20 april 2023 beslutade regeringen om tilläggsdirektiv till utredningen om SOU 2023:58.")]
     proposition = _answerer().answer(_query("När lägger regeringen fram en proposition med anledning av SOU 2023:58?"), hits)
     assert proposition.abstained
+    # Refused for the value (the passage never mentions a proposition), not for a missing name.
+    assert _missing("När lägger regeringen fram en proposition med anledning av SOU 2023:58?", hits) == ["value"]
     directive = _answerer().answer(_query("När beslutade regeringen om tilläggsdirektiv till utredningen?"), hits)
     assert not directive.abstained and "20 april 2023" in directive.answer
 
@@ -126,11 +138,13 @@ def test_a_money_question_is_not_answered_by_a_count():
     hits = [_hit(0, "Modellen 2011", "Under modellens första år omfattades fem landsting av Kultursamverkansmodellen i Halland.")]
     answer = _answerer().answer(_query("Hur mycket fick Region Halland i statsbidrag inom modellen?"), hits)
     assert answer.abstained
+    assert _missing("Hur mycket fick Region Halland i statsbidrag inom modellen?", hits) == ["value"]
 
 
 def test_a_day_question_is_not_answered_by_a_year():
     hits = [_hit(0, "Beslut", "Kulturrådets styrelse fattade beslutet om statsbidraget 2019 efter samråd.")]
     assert _answerer().answer(_query("Vilket datum fattade Kulturrådets styrelse beslutet om statsbidraget?"), hits).abstained
+    assert _missing("Vilket datum fattade Kulturrådets styrelse beslutet om statsbidraget?", hits) == ["value"]
     dated = [_hit(0, "Beslut", "Kulturrådets styrelse fattade beslutet om statsbidraget den 24 januari 2019.")]
     assert not _answerer().answer(_query("Vilket datum fattade Kulturrådets styrelse beslutet om statsbidraget?"), dated).abstained
 
@@ -138,5 +152,6 @@ def test_a_day_question_is_not_answered_by_a_year():
 def test_another_paragraph_does_not_answer_a_question_about_one_paragraph():
     hits = [_hit(0, "Förordning (2010:2012)", "3 § Bidrag får lämnas till regional kulturverksamhet.", section="3 §")]
     assert _answerer().answer(_query("Vad säger 6 § om bidrag till regional kulturverksamhet?"), hits).abstained
+    assert _missing("Vad säger 6 § om bidrag till regional kulturverksamhet?", hits) == ["name"]
     own = [_hit(0, "Förordning (2010:2012)", "6 § Bidrag får lämnas till regional kulturverksamhet.", section="6 §")]
     assert not _answerer().answer(_query("Vad säger 6 § om bidrag till regional kulturverksamhet?"), own).abstained
