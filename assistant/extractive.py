@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from assistant.answer_types import NUMBER
 from assistant.citations import make_citation, short_reference
 from assistant.evidence import Candidate, EvidenceModel, PartSupport, Similarities
 from assistant.query import Query
@@ -70,7 +71,7 @@ class ExtractiveAnswerer:
             covering = next((
                 c for c in candidates
                 if c.coverage >= self.evidence.min_support and group & self._evidence_terms(c)
-                and not any(_similar(c.terms, other.terms) for other in chosen)
+                and not any(_same_statement(c, other) for other in chosen)
             ), None)
             if covering:
                 chosen.append(covering)
@@ -97,17 +98,22 @@ class ExtractiveAnswerer:
         related = [c for c in candidates if all(g & c.chunk_terms for g in entities)] if entities else candidates
         answering = list(dict.fromkeys(s.best for s in supports if s.supported and s.best is not None))
         chosen = answering + [c for c in self.select(related or answering, entities) if c not in answering]
-        chosen = _with_antecedents(_distinct(chosen)[: self.max_units], candidates)
+        chosen = _with_antecedents(_distinct(chosen, keep=answering)[: self.max_units], candidates)
         chosen = self._order(chosen, query, lead=answering[:1])
+        # The same sentence or list in another document (another version of a page, a press
+        # release quoting a plan) is not repeated but cited beside the one quoted.
+        also = {id(c): _same_elsewhere(c, candidates) for c in chosen}
         citations: dict[str, Citation] = {}
         quotes: dict[str, list[str]] = {}
         for cand in chosen:
-            cid = cand.hit.meta.chunk_id
-            quotes.setdefault(cid, []).append(cand.unit.text)
-            if cid not in citations:
-                citations[cid] = make_citation(len(citations) + 1, cand.hit, "")
+            for source in [cand, *also[id(cand)]]:
+                cid = source.hit.meta.chunk_id
+                if source.unit.text not in quotes.setdefault(cid, []):
+                    quotes[cid].append(source.unit.text)
+                if cid not in citations:
+                    citations[cid] = make_citation(len(citations) + 1, source.hit, "")
         citations = {cid: c.model_copy(update={"quote": QUOTE_SEPARATOR.join(quotes[cid])}) for cid, c in citations.items()}
-        body = self._render(chosen, citations)
+        body = self._render(chosen, citations, also)
         lead = self._lead(chosen[0], english)
         gaps = self._gaps([s for s in supports if not s.supported], english)
         text = f"{lead}\n\n{body}" if lead else body
@@ -187,11 +193,11 @@ class ExtractiveAnswerer:
         return definitions[:1] + [c for c in ordered if c not in definitions[:1]]
 
     @staticmethod
-    def _render(chosen: list[Candidate], citations: dict[str, Citation]) -> str:
+    def _render(chosen: list[Candidate], citations: dict[str, Citation], also: dict[int, list[Candidate]]) -> str:
         paragraphs: list[str] = []
         previous_chunk = None
         for cand in chosen:
-            n = citations[cand.hit.meta.chunk_id].n
+            n = "][".join(str(citations[c.hit.meta.chunk_id].n) for c in [cand, *also[id(cand)]])
             if cand.unit.is_list:
                 lead, _, items = cand.unit.text.partition("\n")
                 text = f"{lead} [{n}]\n{items}" if lead and not lead.startswith(("-", "1.")) else f"[{n}]\n{cand.unit.text}"
@@ -215,13 +221,35 @@ class ExtractiveAnswerer:
         return f"According to {reference}:" if english else f"Enligt {reference}:"
 
 
-def _distinct(chosen: list[Candidate]) -> list[Candidate]:
-    """No two sentences that say the same thing (two versions of one page): the first stays."""
+def _same_elsewhere(cand: Candidate, candidates: list[Candidate], limit: int = 2) -> list[Candidate]:
+    """Up to `limit` near-identical units from other documents, one per document."""
+    found: dict[str, Candidate] = {}
+    for other in candidates:
+        doc = other.hit.meta.doc_id
+        if doc == cand.hit.meta.doc_id or doc in found or other.unit.is_list != cand.unit.is_list:
+            continue
+        if _similar(cand.terms, other.terms, threshold=0.8) and NUMBER.findall(cand.unit.text) == NUMBER.findall(other.unit.text):
+            found[doc] = other
+            if len(found) == limit:
+                break
+    return list(found.values())
+
+
+def _distinct(chosen: list[Candidate], keep: list[Candidate] = ()) -> list[Candidate]:
+    """No two sentences that say the same thing (two versions of one page): the first stays.
+    Sentences that answer a part are all kept: "Blekinge fick 40 miljoner" and "Kronoberg fick 35
+    miljoner" share most words but answer two parts."""
     out: list[Candidate] = []
     for cand in chosen:
-        if not any(_similar(cand.terms, c.terms) for c in out):
+        if cand in keep or not any(_same_statement(cand, c) for c in out):
             out.append(cand)
     return out
+
+
+def _same_statement(a: Candidate, b: Candidate) -> bool:
+    """Near-identical wording stating the same numbers (another version's "198,7 miljoner" vs
+    "201,9 miljoner" is a different fact)."""
+    return _similar(a.terms, b.terms) and NUMBER.findall(a.unit.text) == NUMBER.findall(b.unit.text)
 
 
 def _with_antecedents(chosen: list[Candidate], candidates: list[Candidate]) -> list[Candidate]:

@@ -89,10 +89,10 @@ def asking_phrase(text: str, words: int = 4) -> str:
     wanted is said there ("Vilket verksamhetsområde …", "Hur många …"), not in a subordinate
     clause further on ("… när bild och form lades till?"). A question with no interrogative
     (a yes/no question, an imperative) is read whole."""
-    match = _INTERROGATIVE.search(text)
-    if match is None:
+    if _INTERROGATIVE.search(text) is None:
         return text
-    return " ".join(text[match.start():].split()[:words])
+    start, end = asking_clause(text)
+    return " ".join(text[start:end].split()[:words])
 
 
 def _kind(entity: str) -> str:
@@ -136,10 +136,27 @@ def split_parts(question: str, entities: tuple[str, ...]) -> tuple[Part, ...]:
     clauses = [c.strip() for c in _CLAUSE_BREAK.split(question) if c and c.strip()]
     clauses = clauses if len(clauses) > 1 else [question]
     members = {e for clause in clauses for _, _, e in _coordinated_group(clause, entities)}
-    return tuple(
-        Part(p.text, p.own_entities, tuple(e for e in dict.fromkeys(entities) if e not in p.own_entities and e not in members))
-        for clause in clauses for p in _clause_parts(clause, entities)
-    )
+    parts: list[Part] = []
+    for i, clause in enumerate(clauses):
+        # A clause that names nothing of its own ("…, och ungefär hur många aktörer deltog?") is
+        # about what the clauses before it name; one that does ("… och hur mycket fick Halland?")
+        # stands on its own.
+        inherits = not _entities_in(clause, entities)
+        named_before = {e for earlier in clauses[:i] for e in _entities_in(earlier, entities)}
+        for p in _clause_parts(clause, entities):
+            context = tuple(
+                e for e in dict.fromkeys(entities)
+                if e not in p.own_entities and e not in members
+                and (e in _scene_entities(clause, entities) or (inherits and e in named_before))
+            )
+            parts.append(Part(p.text, p.own_entities, context))
+    return tuple(parts)
+
+
+def _scene_entities(text: str, entities: tuple[str, ...]) -> tuple[str, ...]:
+    """Entities of the text outside its asking clause (its scene)."""
+    start, end = asking_clause(text)
+    return tuple(e for e in dict.fromkeys(entities) if any(not start <= s < end for s, _, _ in _spans(text, (e,))))
 
 
 def _clause_parts(clause: str, entities: tuple[str, ...]) -> list[Part]:
@@ -152,7 +169,9 @@ def _clause_parts(clause: str, entities: tuple[str, ...]) -> list[Part]:
     rest = tuple(e for e in _entities_in(clause, entities) if e not in members)
     parts = []
     for i, (m_start, _, member) in enumerate(group):
-        # The member with the word that restates it, without the coordinator before it.
-        phrase = member if i == 0 else _COORDINATOR_WORDS.sub("", clause[group[i - 1][1]:m_start]) + member
-        parts.append(Part(f"{head}{phrase}{clause[end:]}", rest + (member,)))
+        # The member with the word that restates it ("översynen 2023"), which then stands in for
+        # the first member's ("modellen 2010"); the coordinator before it dropped.
+        restated = "" if i == 0 else _COORDINATOR_WORDS.sub("", clause[group[i - 1][1]:m_start])
+        lead = re.sub(r"[a-zåäö]+\s+$", "", head) if restated.strip() else head
+        parts.append(Part(f"{lead}{restated}{member}{clause[end:]}", rest + (member,)))
     return parts

@@ -159,9 +159,6 @@ def test_a_question_with_no_supported_part_abstains_naming_every_part():
     assert "40 miljoner" not in answer.answer
 
 
-@pytest.mark.xfail(strict=True, reason="bug: two parts' answering sentences that differ only in the name and "
-                                        "amount count as one sentence (_similar on compound fragments), so the "
-                                        "second part's answer is dropped and not named as a gap either")
 def test_each_coordinated_name_keeps_its_own_answering_sentence():
     hits = [_hit("a", "Region Blekinge fick 40 miljoner kronor i statsbidrag.", title="Blekinge"),
             _hit("b", "Region Kronoberg fick 35 miljoner kronor i statsbidrag.", title="Kronoberg")]
@@ -170,9 +167,6 @@ def test_each_coordinated_name_keeps_its_own_answering_sentence():
     assert "40 miljoner" in answer.answer and "35 miljoner" in answer.answer
 
 
-@pytest.mark.xfail(strict=True, reason="bug: in coordinated asks each clause's own names become the other "
-                                        "clause's required context, so a document about Skåne alone cannot "
-                                        "answer 'hur mycket fick Skåne'")
 def test_coordinated_asks_about_two_names_are_each_answered_by_their_own_document():
     hits = [_hit("a", "Region Skåne fick 120 miljoner kronor i statsbidrag.", title="Skåne"),
             _hit("b", "Region Halland fick 40 miljoner kronor i statsbidrag.", title="Halland")]

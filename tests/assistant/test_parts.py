@@ -60,7 +60,6 @@ def test_respektive_with_a_restating_noun_keeps_the_noun_with_its_member():
     assert "översynen" not in first.text
 
 
-@pytest.mark.xfail(strict=True, reason="bug: the second member keeps the first member's noun ('bakom modellen översynen 2023')")
 def test_the_restating_noun_replaces_the_first_members_noun():
     parts = _parts("Vilka utredningar låg bakom modellen 2010 respektive översynen 2023?")
     assert parts[1].text == "Vilka utredningar låg bakom översynen 2023?"
@@ -166,8 +165,6 @@ def test_asking_phrase_ignores_a_subordinate_nar():
     assert "date" in _query("När lades bild och form till som verksamhetsområde?").shape_kinds
 
 
-@pytest.mark.xfail(strict=True, reason="bug: asking_phrase takes 4 words whatever the clause, so a 'när' as "
-                                        "the 4th word asks for a date")
 def test_asking_phrase_ignores_a_subordinate_nar_among_its_first_words():
     query = _query("Vilket verksamhetsområde tillkom när bild och form lades till?")
     assert "date" not in query.shape_kinds
