@@ -207,6 +207,7 @@ def _assistant(server, extractive, hits, answer_mode: str = "extractive") -> Ass
     assistant.llm_answerer = LLMAnswerer(build_llm(assistant.settings), extractive)
     assistant.queries = QueryAnalyzer(extractive.analyzer, extractive.idf)
     assistant._retrieve = lambda query, filters: hits  # type: ignore[method-assign]
+    assistant.index = None  # no index, so no sentence vectors either
     return assistant
 
 

@@ -21,8 +21,12 @@ def test_an_amount_question_favours_passages_that_state_an_amount(assistant):
     query = assistant.queries.analyze(question)
     plain = _retriever(assistant, 0.0).search(query)
     shaped = _retriever(assistant, 0.05).search(query)
-    holds = lambda hits: [answers_with(AMOUNT_SHAPE, h.text, question) for h in hits]  # noqa: E731
-    assert sum(holds(shaped)) > sum(holds(plain))
+    # Where the amount passages stand: as many in the top ten, and higher up (the tenth place is
+    # a near-tie that an index rebuild may settle either way, so counts alone are not compared).
+    positions = lambda hits: [i for i, h in enumerate(hits) if answers_with(AMOUNT_SHAPE, h.text, question)]  # noqa: E731
+    reciprocal = lambda ranks: sum(1 / (1 + r) for r in ranks)  # noqa: E731
+    assert len(positions(shaped)) >= len(positions(plain))
+    assert reciprocal(positions(shaped)) > reciprocal(positions(plain))
     plain_rank = {h.meta.chunk_id: i for i, h in enumerate(plain)}
     for i, hit in enumerate(shaped):
         if i < plain_rank.get(hit.meta.chunk_id, 99):  # moved up: only for stating an amount
