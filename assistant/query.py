@@ -38,8 +38,6 @@ class QueryPart(BaseModel):
     counted_terms: frozenset[str] | None = None
     # "Vilka kommuner deltog inte?": only a sentence that itself negates or excepts answers it.
     negated: bool = False
-    # Its rarest content words: a value answers it only from a passage that mentions one of them.
-    focus_terms: tuple[str, ...] = ()
 
     @property
     def required_shapes(self) -> list[re.Pattern[str]]:
@@ -68,8 +66,6 @@ class Query(BaseModel):
     # Names, years and SFS numbers the question is about, each as the index terms that spell it.
     entities: tuple[str, ...] = ()
     entity_terms: tuple[frozenset[str], ...] = ()
-    # The question's rarest content words (names and numbers aside): what it is about.
-    focus_terms: tuple[str, ...] = ()
     # Names in answer_types.ANSWER_KINDS of the kinds of answer asked for (date, amount, ...).
     shape_kinds: tuple[str, ...] = ()
     # "hur många anställda": what a count must count (None when no count is asked for).
@@ -150,7 +146,6 @@ class QueryAnalyzer:
             answer_terms=answer_terms,
             search_terms=self._weighted(dict(self.analyzer.analyze_query(search_text))),
             entities=entities, entity_terms=entity_terms,
-            focus_terms=self._focus(question, entity_terms),
             shape_kinds=_answer_kinds(question),
             counted_terms=self.analyzer.term_set(counted.group(1)) if counted and not english else None,
             wants_list=bool(_LIST_QUESTION.search(question)),
@@ -185,7 +180,6 @@ class QueryAnalyzer:
                 shape_kinds=_answer_kinds(part.text),
                 counted_terms=self.analyzer.term_set(counted.group(1)) if counted and not english else None,
                 negated=bool(NEGATION.search(part.text[slice(*asking_clause(part.text))])),
-                focus_terms=() if english else self._focus(part.text, tuple(terms_of_entity.values())),
             ))
         return tuple(parts)
 
@@ -207,12 +201,3 @@ class QueryAnalyzer:
             for term, w in self.analyzer.analyze_query(history[-1]).items():
                 weights[term] = weights.get(term, 0.0) + 0.5 * w
         return self._weighted(weights)
-
-    def _focus(self, question: str, entity_terms: tuple[frozenset[str], ...], count: int = 2) -> tuple[str, ...]:
-        named = set().union(*entity_terms) if entity_terms else set()
-        terms = [
-            t for t in self.analyzer.analyze_query(question)
-            if len(t) >= 5 and t not in named and not any(ch.isdigit() for ch in t)
-        ]
-        idf = self.idf(terms)
-        return tuple(sorted(terms, key=lambda t: (-idf.get(t, 0.0), t))[:count])

@@ -124,14 +124,16 @@ def test_a_sentence_that_points_back_brings_the_one_before_it():
     assert "fyra år" not in answer.answer
 
 
-def test_a_date_must_come_from_a_passage_about_what_was_asked():
-    hits = [_hit(0, "Betänkande SOU 2023:58", "Den 20 april 2023 beslutade regeringen om tilläggsdirektiv till utredningen om SOU 2023:58.")]
-    proposition = _answerer().answer(_query("När lägger regeringen fram en proposition med anledning av SOU 2023:58?"), hits)
-    assert proposition.abstained
-    # Refused for the value (the passage never mentions a proposition), not for a missing name.
-    assert _missing("När lägger regeringen fram en proposition med anledning av SOU 2023:58?", hits) == ["value"]
+def test_a_date_question_is_answered_by_the_dated_sentence_about_it():
+    hits = [
+        _hit(0, "Betänkande SOU 2023:58", "Utredningen har arbetat sedan 2022 med en översyn av modellen och hela landet."),
+        _hit(1, "Betänkande SOU 2023:58", "Den 20 april 2023 beslutade regeringen om tilläggsdirektiv till utredningen om SOU 2023:58."),
+    ]
     directive = _answerer().answer(_query("När beslutade regeringen om tilläggsdirektiv till utredningen?"), hits)
-    assert not directive.abstained and "20 april 2023" in directive.answer
+    assert not directive.abstained and directive.answer.startswith("Den 20 april 2023")
+    # No longer refused by a separate "focus word" rule (it refused most held-out date and amount
+    # questions whose answer was retrieved, issue #16): a date sentence that shares the question's
+    # names but not its event ("… en proposition med anledning av SOU 2023:58?") is answered.
 
 
 def test_a_money_question_is_not_answered_by_a_count():
