@@ -98,11 +98,10 @@ def _title_word(word: str, question: str) -> bool:
     return bool(re.search(rf"{neighbour}\s+(?:on\s+|of\s+)?{re.escape(word)}\b|\b{re.escape(word)}\s+(?:on\s+|of\s+)?{neighbour}", question))
 
 
-def _answer_kinds(question: str) -> tuple[str, ...]:
-    """The kinds of answer the question's asking phrase wants; each clause of a multi-part
-    question ("Vem … och när …?") asks for its own."""
-    phrases = [asking_phrase(part.text) for part in split_parts(question, ())]
-    return tuple(name for name, kind in ANSWER_KINDS.items() if any(kind.asks.search(p) for p in phrases))
+def _answer_kinds(clause: str) -> tuple[str, ...]:
+    """The kinds of answer a part's asking phrase wants."""
+    phrase = asking_phrase(clause)
+    return tuple(name for name, kind in ANSWER_KINDS.items() if kind.asks.search(phrase))
 
 
 class QueryAnalyzer:
@@ -140,19 +139,21 @@ class QueryAnalyzer:
         entity_terms = tuple(g for g in (terms_of_entity[e] for e in entities) if g)
         counted = COUNTED.search(question)
         answer_terms = self._answer_terms(question, history, english, entities)
+        parts = self._parts(question, history, english, entities, terms_of_entity, answer_terms)
         return Query(
             text=question, history=history, english=english, follow_up=follow_up, search_text=search_text,
             resolved_text=resolved_text,
             answer_terms=answer_terms,
             search_terms=self._weighted(dict(self.analyzer.analyze_query(search_text))),
             entities=entities, entity_terms=entity_terms,
-            shape_kinds=_answer_kinds(question),
+            # Each part ("Vem … och när …?") asks for its own kinds; the question for all of them.
+            shape_kinds=tuple(name for name in ANSWER_KINDS if any(name in part.shape_kinds for part in parts)),
             counted_terms=self.analyzer.term_set(counted.group(1)) if counted and not english else None,
             wants_list=bool(_LIST_QUESTION.search(question)),
             chronological=bool(_TIME_QUESTION.search(question)),
             wants_definition=bool(_DEFINITION_QUESTION.search(question)),
             regulation_refs=tuple(_SFS_NUMBER.findall(question)),
-            parts=self._parts(question, history, english, entities, terms_of_entity, answer_terms),
+            parts=parts,
         )
 
     def _parts(
