@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from pydantic import BaseModel, ConfigDict
 
-from assistant.answer_types import ANSWER_KINDS, COUNTED, NEGATION
+from assistant.answer_types import AMOUNT_HEADING, ANSWER_KINDS, COUNTED, NEGATION
 from assistant.conversation import contextualize, is_english, is_follow_up, question_entities, standalone_question
 from assistant.glossary import swedish_equivalents
 from assistant.lexicon import is_common_english
@@ -20,6 +20,7 @@ _LIST_QUESTION = re.compile(r"\b(vilka|lista|områden|which|what are|list)\b", r
 _TIME_QUESTION = re.compile(r"\b(när|vilket år|vilket datum|tidplan|tidslinje|datum|when|what year)\b", re.I)
 _DEFINITION_QUESTION = re.compile(r"\b(vad är|vad menas|vad innebär|vad betyder|what is|what does)\b", re.I)
 _SFS_NUMBER = re.compile(r"\b\d{4}:\d+\b")
+_NUMBER_TOKEN = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 class QueryPart(BaseModel):
@@ -127,7 +128,8 @@ class QueryAnalyzer:
         base = standalone or question
         search = f"{base} {swedish_equivalents(base)}" if english else base
         search_text = f"{history[-1]} {search}" if follow_up else search
-        entities = tuple(question_entities(question))
+        # A currency or unit ("SEK", "MSEK") says what kind of amount is asked for, not what it is about.
+        entities = tuple(e for e in question_entities(question) if not AMOUNT_HEADING.fullmatch(e))
         if english:
             entities = tuple(e for e in entities if not _title_word(e, question))
         # Whole words only (a compound fragment of "Helsingborgs" does not name Helsingborg), and
@@ -196,7 +198,9 @@ class QueryAnalyzer:
         current = self.analyzer.analyze_query(question)
         if english:
             # English function words are unknown to the Swedish index and would read as missing evidence.
-            current = self.analyzer.analyze_query(f"{' '.join(entities)} {swedish_equivalents(question)}")
+            # Numbers are the same in both languages ("SEK 1.24 billion", "1,24 miljarder kronor").
+            numbers = " ".join(_NUMBER_TOKEN.findall(question))
+            current = self.analyzer.analyze_query(f"{' '.join(entities)} {numbers} {swedish_equivalents(question)}")
         weights = dict(current)
         if history and is_follow_up(question, len(current)):
             for term, w in self.analyzer.analyze_query(history[-1]).items():

@@ -157,3 +157,27 @@ def test_another_paragraph_does_not_answer_a_question_about_one_paragraph():
     assert _missing("Vad säger 6 § om bidrag till regional kulturverksamhet?", hits) == ["name"]
     own = [_hit(0, "Förordning (2010:2012)", "6 § Bidrag får lämnas till regional kulturverksamhet.", section="6 §")]
     assert not _answerer().answer(_query("Vad säger 6 § om bidrag till regional kulturverksamhet?"), own).abstained
+
+
+def test_an_answering_sentence_is_quoted_with_the_sentence_after_it():
+    """The sentence window: the qualification of an answer often stands in the next sentence."""
+    hits = [_hit(0, "Statsbidrag 2019", "Kulturrådet har fattat beslut om fördelningen. Region Skåne får 198,7 miljoner "
+                 "kronor i statsbidrag 2019. Det är en sänkning med en procent jämfört med året innan. "
+                 "Kulturnämnden fördelar medlen i februari.")]
+    question = "Hur mycket statsbidrag får Region Skåne 2019?"
+    answer = _answerer().answer(_query(question), hits)
+    assert "198,7 miljoner" in answer.answer and "sänkning med en procent" in answer.answer
+    no_window = ExtractiveAnswerer(ANALYZER, lambda terms: {t: 1.0 for t in terms}, answer_window=0).answer(_query(question), hits)
+    assert "198,7 miljoner" in no_window.answer and "sänkning" not in no_window.answer
+
+
+def test_an_english_question_counts_its_numbers_and_a_currency_is_no_name():
+    """English questions over Swedish passages: the numbers are the words both languages share,
+    and "SEK" says what kind of amount is wanted, not what the question is about."""
+    hits = [_hit(0, "Pressmeddelande", "Styrelsen har beslutat om 1,24 miljarder kronor till regional kulturverksamhet. "
+                 "Nio regioner får extra medel: Blekinge, Kronoberg och Skåne.")]
+    query = _query("Which regions got extra money when the board distributed SEK 1.24 billion?")
+    assert "SEK" not in query.entities
+    assert {"1", "24"} <= set(query.answer_terms)
+    answer = _answerer().answer(query, hits)
+    assert not answer.abstained and "1,24 miljarder" in answer.answer
