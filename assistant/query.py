@@ -20,6 +20,10 @@ _LIST_QUESTION = re.compile(r"\b(vilka|lista|områden|which|what are|list)\b", r
 _TIME_QUESTION = re.compile(r"\b(när|vilket år|vilket datum|tidplan|tidslinje|datum|when|what year)\b", re.I)
 _DEFINITION_QUESTION = re.compile(r"\b(vad är|vad menas|vad innebär|vad betyder|what is|what does)\b", re.I)
 _SFS_NUMBER = re.compile(r"\b\d{4}:\d+\b")
+# Decision-making bodies ("regionfullmäktige", "Kulturrådets styrelse", "kultur- och fritidsnämnden",
+# "regeringen"): a question names its body as it names a region, and a date or decision of another
+# body answers another question. Written in lower case, so the capitalised-name rule misses them.
+_BODY = re.compile(r"\b(?:[\wåäö-]*(?:nämnd|nämnden|fullmäktige|styrelse|styrelsen|beredning|beredningen|utskott|utskottet)|regeringen|riksdagen)\b")
 _NUMBER_TOKEN = re.compile(r"\d+(?:[.,]\d+)*")
 
 
@@ -130,6 +134,7 @@ class QueryAnalyzer:
         search_text = f"{history[-1]} {search}" if follow_up else search
         # A currency or unit ("SEK", "MSEK") says what kind of amount is asked for, not what it is about.
         entities = tuple(e for e in question_entities(question) if not AMOUNT_HEADING.fullmatch(e))
+        entities += tuple(m.group(0) for m in _BODY.finditer(question) if m.group(0) not in entities)
         if english:
             entities = tuple(e for e in entities if not _title_word(e, question))
         # Whole words only (a compound fragment of "Helsingborgs" does not name Helsingborg), and

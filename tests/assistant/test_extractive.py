@@ -181,3 +181,14 @@ def test_an_english_question_counts_its_numbers_and_a_currency_is_no_name():
     assert {"1", "24"} <= set(query.answer_terms)
     answer = _answerer().answer(query, hits)
     assert not answer.abstained and "1,24 miljarder" in answer.answer
+
+
+def test_the_body_a_question_names_must_be_named_where_the_answer_stands():
+    """Questions about what a named body decided: another body's decision answers another question."""
+    hits = [_hit(0, "Kulturplan 2025–2028", "Kulturnämnden beslutade den 19 juni 2024 om den regionala kulturplanen. "
+                 "Planen skickades sedan vidare för fastställande.")]
+    question = "Vilket datum fastställde regionfullmäktige den regionala kulturplanen?"
+    assert "regionfullmäktige" in _query(question).entities
+    assert _answerer().answer(_query(question), hits).abstained
+    own = _answerer().answer(_query("Vilket datum beslutade kulturnämnden om den regionala kulturplanen?"), hits)
+    assert not own.abstained and "19 juni 2024" in own.answer
