@@ -133,8 +133,11 @@ class EvidenceModel:
         meta = hit.meta
         return self.analyzer.term_set(f"{meta.title} {meta.section} {meta.publisher} {meta.body} {meta.published or ''}")
 
-    def support(self, query: Query, part: QueryPart, candidates: list[Candidate]) -> PartSupport:
-        """The part's best answering sentence, or why there is none (the first test it fails)."""
+    def support(
+        self, query: Query, part: QueryPart, candidates: list[Candidate], taken: AbstractSet[int] = frozenset()
+    ) -> PartSupport:
+        """The part's best answering sentence, or why there is none (the first test it fails).
+        Sentences in `taken` (ids of other parts' answers) are passed over."""
         inherited = part.context_entity_terms
         total = sum(part.answer_terms.values()) or 1.0
         required = part.required_shapes
@@ -142,6 +145,8 @@ class EvidenceModel:
         best: Candidate | None = None
         best_key = (-1.0, -1.0)
         for cand in candidates:
+            if id(cand) in taken:
+                continue
             if not all(g & cand.window for g in part.own_entity_terms) or not all(g & cand.doc_terms for g in inherited):
                 continue
             if (required and not self._holds_answer(cand, query, part, required)) or (

@@ -90,7 +90,7 @@ class ExtractiveAnswerer:
         unknown = self._unknown_words(query, hits)
         if unknown:
             return self.abstain(query, hits, unknown_words=unknown)
-        supports = [self.evidence.support(query, part, candidates) for part in query.parts]
+        supports = self._supports(query, candidates)
         if not any(s.supported for s in supports):
             return self.abstain(query, hits, unsupported=supports if len(supports) > 1 else [])
         # Supporting sentences come from passages that name what the question is specifically
@@ -123,6 +123,28 @@ class ExtractiveAnswerer:
             question=query.text, answer=f"{text}\n\n{gaps}" if gaps else text, abstained=False,
             citations=list(citations.values()), retrieved=hits,
         )
+
+    def _supports(self, query: Query, candidates: list[Candidate]) -> list[PartSupport]:
+        """Each part's support. Parts that name different things ("2018 och 2019", "Blekinge
+        respektive Kronoberg") answered by one and the same sentence get, where one exists, a
+        supported sentence of their own: the shared one usually states one member's value and
+        mentions the other in passing ("… 198,7 miljoner, en sänkning jämfört med 2018")."""
+        supports = [self.evidence.support(query, part, candidates) for part in query.parts]
+        groups: dict[int, list[int]] = {}
+        for i, s in enumerate(supports):
+            if s.supported and s.best is not None and s.part.own_entity_terms:
+                groups.setdefault(id(s.best), []).append(i)
+        for members in groups.values():
+            if len({supports[i].part.own_entity_terms for i in members}) < 2:
+                continue
+            shared = {id(supports[members[0]].best)}
+            alternatives = {i: self.evidence.support(query, supports[i].part, candidates, shared) for i in members}
+            movable = [i for i in members if alternatives[i].supported]
+            if len(movable) == len(members):  # one part keeps the shared sentence: the one it suits best
+                movable.remove(min(movable, key=lambda i: alternatives[i].support))
+            for i in movable:
+                supports[i] = alternatives[i]
+        return supports
 
     @staticmethod
     def _gaps(unsupported: list[PartSupport], english: bool) -> str:

@@ -192,3 +192,19 @@ def test_the_body_a_question_names_must_be_named_where_the_answer_stands():
     assert _answerer().answer(_query(question), hits).abstained
     own = _answerer().answer(_query("Vilket datum beslutade kulturnämnden om den regionala kulturplanen?"), hits)
     assert not own.abstained and "19 juni 2024" in own.answer
+
+
+def test_two_named_years_answered_by_one_sentence_get_a_sentence_each():
+    """Change questions ("mellan 2018 och 2019"): the sentence stating one year's value and naming
+    the other in passing does not answer both; the other year's own statement is quoted too."""
+    hits = [
+        _hit(0, "Beslut 2019", "Region Skåne får 198,7 miljoner kronor i statsbidrag 2019, en sänkning jämfört med 2018. "
+             "Kulturnämnden fördelar pengarna i februari."),
+        _hit(1, "Region Skåne, pressmeddelande", "Bidraget låg på drygt 200 miljoner kronor år 2018."),
+    ]
+    question = "Hur mycket statsbidrag fick Region Skåne 2018 och 2019?"
+    supports = _answerer()._supports(_query(question), _answerer().candidates(_query(question), hits))
+    assert [s.supported for s in supports] == [True, True]
+    assert supports[0].best is not supports[1].best
+    answer = _answerer().answer(_query(question), hits)
+    assert "198,7 miljoner" in answer.answer and "drygt 200 miljoner" in answer.answer
