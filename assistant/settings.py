@@ -49,8 +49,8 @@ class Settings(BaseSettings):
         description="Also embed every answer unit (sentence or list) of every chunk, beside the chunk vectors, so the "
         "answerer weighs the embedder's question-to-sentence similarity (semantic_weight). On by default: with the "
         "sentence window and the English number terms, it raised dev fact recall 0.880 -> 0.892 (English 0.85 -> 0.89); "
-        "the price is about three times the ingest embedding work (evals.bench_ingest reports both ratios). Turn it "
-        "off for very large ingests on a laptop.",
+        "the price: the shared corpus's 253 chunks bring 895 sentence units, and its ingest took 74 s against 38 s of raw "
+        "chunk embedding (evals.bench_ingest reports both ratios). Turn it off for very large ingests on a laptop.",
     )
 
     max_file_mb: float = Field(100, gt=0, description="Larger files are refused before they are read.")
