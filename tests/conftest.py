@@ -58,7 +58,10 @@ def copy_corpus_subset(shared_corpus: Path, target: Path, names: list[str]) -> P
 
 @pytest.fixture(scope="session")
 def full_corpus_index(tmp_path_factory, shared_corpus, counting_embedder):
-    """The whole shared corpus ingested once per test session: (settings, summary, passages embedded)."""
+    """The whole shared corpus ingested once per test session: (settings, summary, passages embedded).
+
+    "Passages" are chunks: the sentence units embedded beside them (sentence vectors are on by
+    default) are counted apart, by the index itself, and subtracted."""
     from assistant.settings import Settings
     from ingest.index import IndexHandle
     from ingest.pipeline import Ingestor
@@ -67,8 +70,9 @@ def full_corpus_index(tmp_path_factory, shared_corpus, counting_embedder):
     counting_embedder.reset()
     index = IndexHandle.open(settings, counting_embedder.inner)
     summary = Ingestor(settings, counting_embedder.inner, index).run(shared_corpus)
+    units = index.sentences.units_embedded if index.sentences is not None else 0
     index.close()
-    return settings, summary, counting_embedder.reset()
+    return settings, summary, counting_embedder.reset() - units
 
 
 @pytest.fixture(scope="session")

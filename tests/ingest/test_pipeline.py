@@ -69,7 +69,8 @@ def test_every_chunk_carries_citation_metadata(full_corpus_index, counting_embed
 
 def test_editing_one_file_reembeds_only_that_file(tmp_path, shared_corpus, counting_embedder):
     corpus = copy_corpus_subset(shared_corpus, tmp_path / "corpus", SMALL_SET)
-    settings = Settings(data_dir=tmp_path / "data")
+    # Chunk embeddings only: re-embedding an edited file's sentence units is tests/ingest/test_sentences.py's.
+    settings = Settings(data_dir=tmp_path / "data", sentence_vectors=False)
     run_ingest(settings, counting_embedder.inner, corpus)
     before = store_state(settings, counting_embedder.inner)
 
