@@ -208,3 +208,16 @@ def test_two_named_years_answered_by_one_sentence_get_a_sentence_each():
     assert supports[0].best is not supports[1].best
     answer = _answerer().answer(_query(question), hits)
     assert "198,7 miljoner" in answer.answer and "drygt 200 miljoner" in answer.answer
+
+
+@pytest.mark.parametrize("share", ["en väsentlig del", "merparten", "huvuddelen", "fyra av fem"])
+def test_a_share_stated_in_words_answers_a_share_question(share):
+    """Share questions ("hur stor andel"): a share is often stated in words, not as a percentage."""
+    hits = [_hit(0, "Finansiering", f"Regioner och kommuner står för {share} av finansieringen av verksamheterna.")]
+    answer = _answerer().answer(_query("Hur stor andel av finansieringen står regioner och kommuner för?"), hits)
+    assert not answer.abstained and share in answer.answer
+
+
+def test_a_share_question_is_not_answered_by_a_sentence_without_a_share():
+    hits = [_hit(0, "Finansiering", "Regioner och kommuner bidrar till finansieringen av verksamheterna.")]
+    assert _answerer().answer(_query("Hur stor andel av finansieringen står regioner och kommuner för?"), hits).abstained
