@@ -99,8 +99,9 @@ class ExtractiveAnswerer:
         related = [c for c in candidates if all(g & c.chunk_terms for g in entities)] if entities else candidates
         answering = list(dict.fromkeys(s.best for s in supports if s.supported and s.best is not None))
         chosen = answering + [c for c in self.select(related or answering, entities) if c not in answering]
-        chosen = _with_antecedents(_distinct(chosen, keep=answering)[: self.max_units], candidates)
-        chosen = _with_following(chosen, answering, candidates, self.answer_window)
+        prose = _prose_by_position(candidates)
+        chosen = _with_antecedents(_distinct(chosen, keep=answering)[: self.max_units], prose)
+        chosen = _with_following(chosen, answering, prose, self.answer_window)
         chosen = self._order(chosen, query, lead=answering[:1])
         # The same sentence or list in another document (another version of a page, a press
         # release quoting a plan) is not repeated but cited beside the one quoted.
@@ -276,10 +277,17 @@ def _same_statement(a: Candidate, b: Candidate) -> bool:
     return _similar(a.terms, b.terms) and NUMBER.findall(a.unit.text) == NUMBER.findall(b.unit.text)
 
 
-def _with_antecedents(chosen: list[Candidate], candidates: list[Candidate]) -> list[Candidate]:
+# The prose sentences of the retrieved passages by (chunk id, position): their neighbours.
+ProseByPosition = dict[tuple[str, int], Candidate]
+
+
+def _prose_by_position(candidates: list[Candidate]) -> ProseByPosition:
+    return {(c.hit.meta.chunk_id, c.unit.position): c for c in candidates if not c.unit.is_list}
+
+
+def _with_antecedents(chosen: list[Candidate], by_position: ProseByPosition) -> list[Candidate]:
     """'Det innebär att Region Skåne fördelar statsbidrag …' quoted alone hides who does it:
     a sentence that points back gets the sentence before it from the same passage."""
-    by_position = {(c.hit.meta.chunk_id, c.unit.position): c for c in candidates if not c.unit.is_list}
     out: list[Candidate] = []
     for cand in chosen:
         if not cand.unit.is_list and _POINTS_BACK.match(cand.unit.text):
@@ -291,14 +299,13 @@ def _with_antecedents(chosen: list[Candidate], candidates: list[Candidate]) -> l
 
 
 def _with_following(
-    chosen: list[Candidate], answering: list[Candidate], candidates: list[Candidate], window: int
+    chosen: list[Candidate], answering: list[Candidate], by_position: ProseByPosition, window: int
 ) -> list[Candidate]:
     """Each sentence that answers a part is quoted with the `window` sentences after it in its
     passage, as llama-index's sentence-window retrieval does: the detail, qualification or
     second half of a statement often stands in the next sentence ("… får 198,7 miljoner kronor.
     Det är en sänkning med 1 procent …"). Added after the cut to `max_units`, so the window never
     pushes out another part's or another source's sentence."""
-    by_position = {(c.hit.meta.chunk_id, c.unit.position): c for c in candidates if not c.unit.is_list}
     out: list[Candidate] = []
     for cand in chosen:
         out.append(cand)

