@@ -44,6 +44,13 @@ class Settings(BaseSettings):
     chunk_max_chars: int = Field(
         1200, ge=200, description="Soft upper bound for a chunk's clean text."
     )
+    write_batch_chunks: int = Field(
+        512, ge=1,
+        description="Chunks written per batch, across documents: one Chroma upsert and one SQLite transaction "
+        "(lexical index and manifest) per batch instead of per document, because each Chroma call has a fixed cost "
+        "of ~20 ms. A crash mid-batch leaves only vectors no manifest entry owns; the next run removes them and redoes "
+        "the batch's documents.",
+    )
     sentence_vectors: bool = Field(
         True,
         description="Also embed every answer unit (sentence or list) of every chunk, beside the chunk vectors, so the "

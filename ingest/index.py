@@ -59,24 +59,35 @@ class IndexHandle:
         self._rebuilding_for = None
 
     def write_document(self, entry: ManifestEntry, nodes: list[TextNode]) -> None:
-        previous = self.manifest.get(entry.doc_id)
-        # Before the chunk upsert: a run that finds every chunk id stored treats the document as
-        # unchanged, so only complete chunk vectors may imply complete sentence vectors. A crash
-        # before the SQLite commit leaves only orphans, which delete_orphans removes.
+        self.write_documents([(entry, nodes)])
+
+    def write_documents(self, batch: list[tuple[ManifestEntry, list[TextNode]]]) -> None:
+        """Write several documents with one upsert per store and one SQLite transaction.
+
+        Order matters for crash safety: a run that finds every chunk id stored treats the
+        document as unchanged, so sentence vectors go before chunk vectors, and the manifest
+        entries, which make documents count as indexed, are committed last. A crash before that
+        commit leaves only vectors no entry owns, which `delete_orphans` removes.
+        """
+        all_nodes = [node for _, nodes in batch for node in nodes]
         if self.sentences is not None:
-            self.sentences.write(nodes)
-        self.vectors.add(nodes)
-        if previous:
-            stale = sorted(set(previous.chunk_ids) - set(entry.chunk_ids))
-            if stale:
-                self.vectors.delete_ids(stale)
-                if self.sentences is not None:
-                    self.sentences.delete_chunks(stale)
+            self.sentences.write(all_nodes)
+        self.vectors.add(all_nodes)
+        stale: list[str] = []
+        for entry, _ in batch:
+            previous = self.manifest.get(entry.doc_id)
+            if previous:
+                stale += sorted(set(previous.chunk_ids) - set(entry.chunk_ids))
+        if stale:
+            self.vectors.delete_ids(stale)
+            if self.sentences is not None:
+                self.sentences.delete_chunks(stale)
         with self.lexical.transaction() as tx:
-            # BM25 sees what the embedder sees: title and section path before the text.
-            lexical_texts = [(n.node_id, n.get_content(metadata_mode=MetadataMode.EMBED)) for n in nodes]
-            self.lexical.replace_document(entry.doc_id, lexical_texts, tx)
-            self.manifest.record(entry, tx)
+            for entry, nodes in batch:
+                # BM25 sees what the embedder sees: title and section path before the text.
+                lexical_texts = [(n.node_id, n.get_content(metadata_mode=MetadataMode.EMBED)) for n in nodes]
+                self.lexical.replace_document(entry.doc_id, lexical_texts, tx)
+                self.manifest.record(entry, tx)
 
     def remove_document(self, entry: ManifestEntry) -> None:
         self.vectors.delete_ids(entry.chunk_ids)

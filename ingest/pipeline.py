@@ -3,9 +3,10 @@
 Incremental: an unchanged file (same bytes, same chunking) costs one hash. Streaming: files are
 read and split one at a time in a worker process under a time budget, then embedded in small
 batches and committed one by one, so a slow, huge or broken file delays and loses only itself.
-Crash-safe: each document is committed on its own (Chroma upsert first, then one SQLite
-transaction for the lexical index and manifest); whatever a killed run left half-done is redone
-by the next.
+Crash-safe: documents are written in batches of about `write_batch_chunks` chunks (Chroma
+upserts first, then one SQLite transaction for the lexical index and manifest of the whole
+batch); whatever a killed run left half-done is redone by the next, because a document counts as
+indexed only once its manifest entry is committed.
 """
 
 from __future__ import annotations
@@ -58,7 +59,10 @@ class Ingestor:
         stored_ids = self.index.vectors.all_ids()
         seen_paths: set[str] = set()
         claimed_ids: dict[str, str] = {}
-        queue = EmbedQueue(self.embedder, self.settings.embed_batch_size, self._commit, summary, self.settings.file_timeout_s)
+        queue = EmbedQueue(
+            self.embedder, self.settings.embed_batch_size, self._commit, summary, self.settings.file_timeout_s,
+            write_batch=self.settings.write_batch_chunks,
+        )
 
         items = list(scan_folder(root))
         files = [item for item in items if isinstance(item, Path)]
@@ -137,14 +141,16 @@ class Ingestor:
             return entry.source_path
         return None
 
-    def _commit(self, doc: PendingDocument) -> None:
-        entry = ManifestEntry(
+    def _commit(self, docs: list[PendingDocument]) -> None:
+        self.index.write_documents([(self._entry(doc), doc.nodes) for doc in docs])
+
+    def _entry(self, doc: PendingDocument) -> ManifestEntry:
+        return ManifestEntry(
             doc_id=doc.meta.doc_id, source_path=doc.meta.source_path, content_hash=doc.meta.content_hash,
             fingerprint=fingerprint(self.fingerprint, doc.meta, self.settings), doc_type=doc.meta.doc_type, title=doc.meta.title,
             chunk_ids=[n.node_id for n in doc.nodes],
             date_source=doc.meta.published_source.value if doc.meta.published_source else "",
         )
-        self.index.write_document(entry, doc.nodes)
 
     def _prune(self, root, seen_paths, claimed_doc_ids, known, summary) -> None:
         """Forget documents whose file under `root` is gone (a moved file keeps its doc_id)."""

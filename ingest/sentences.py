@@ -81,11 +81,14 @@ class SentenceVectors:
         # A rewritten chunk may now have fewer units: its old higher positions must go.
         stale = sorted(set(self._ids_of(chunk_ids)) - set(ids))
         self._delete_ids(stale)
-        for start in range(0, len(ids), self.batch_size):
-            end = start + self.batch_size
-            vectors = self.embedder.get_text_embedding_batch(texts[start:end])
+        vectors: list[list[float]] = []
+        for start in range(0, len(texts), self.batch_size):
+            vectors += self.embedder.get_text_embedding_batch(texts[start : start + self.batch_size])
+        # Few large upserts: each Chroma call has a fixed cost far above its per-record cost.
+        for start in range(0, len(ids), WRITE_BATCH):
+            end = start + WRITE_BATCH
             self.collection.upsert(
-                ids=ids[start:end], embeddings=vectors, metadatas=metadatas[start:end], documents=texts[start:end]
+                ids=ids[start:end], embeddings=vectors[start:end], metadatas=metadatas[start:end], documents=texts[start:end]
             )
         self.units_embedded += len(ids)
         return len(ids)

@@ -68,7 +68,8 @@ def test_lock_left_by_a_killed_run_is_stale_and_taken_over(tmp_path):
 def store(request, tmp_path):
     """(settings, environment for the CLI) for an embedded store or a `chroma run` server."""
     data = tmp_path / "data"
-    env = {"KA_DATA_DIR": str(data), "KA_EMBED_BATCH_SIZE": "4"}
+    # Small write batches, so that a rebuild commits documents as it goes and can be killed part-way.
+    env = {"KA_DATA_DIR": str(data), "KA_EMBED_BATCH_SIZE": "4", "KA_WRITE_BATCH_CHUNKS": "8"}
     if request.param == "embedded":
         return Settings(data_dir=data), env
     url = request.getfixturevalue("chroma_server_url")

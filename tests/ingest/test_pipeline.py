@@ -168,7 +168,8 @@ def test_opening_an_index_with_another_embedder_is_refused(tmp_path):
 
 def test_kill_mid_ingest_leaves_index_usable_and_next_run_completes(tmp_path, shared_corpus, counting_embedder):
     data = tmp_path / "data"
-    env = {**os.environ, "KA_DATA_DIR": str(data), "KA_EMBED_BATCH_SIZE": "4"}
+    # Small write batches, so that documents are committed as the run goes and it can be killed part-way.
+    env = {**os.environ, "KA_DATA_DIR": str(data), "KA_EMBED_BATCH_SIZE": "4", "KA_WRITE_BATCH_CHUNKS": "8"}
     process = subprocess.Popen(
         [sys.executable, "-m", "assistant", "ingest", str(shared_corpus)], env=env,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
