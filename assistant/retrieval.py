@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from functools import lru_cache
 from typing import Literal
 
@@ -13,40 +12,11 @@ from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 from assistant.answer_types import answers_with
 from assistant.query import Query
 from assistant.schema import ChunkMeta, RetrievedChunk, SearchFilters, date_sort_key, upper_date_key
+from ingest.chunk_store import filter_condition
 from ingest.index import IndexHandle
 
 RetrievalMode = Literal["hybrid", "dense", "lexical"]
 FusionMethod = Literal["rrf", "weighted"]
-
-
-class Catalog:
-    """Every chunk's metadata and clean text, held in memory and reloaded when the index changes."""
-
-    def __init__(self, index: IndexHandle):
-        self.index = index
-        self._lock = threading.Lock()
-        self._signature: tuple | None = None
-        self.chunks: dict[str, tuple[ChunkMeta, str]] = {}
-
-    def _current_signature(self) -> tuple:
-        # INSERT OR REPLACE gives a re-ingested document a new rowid, so this changes on every write.
-        return self.index.lexical.conn.execute("SELECT COUNT(*), MAX(rowid) FROM documents").fetchone()
-
-    def refresh(self) -> None:
-        with self._lock:
-            signature = self._current_signature()
-            if signature == self._signature:
-                return
-            got = self.index.vectors.collection.get(include=["metadatas", "documents"])
-            self.chunks = {
-                cid: (ChunkMeta.from_store(meta), text)
-                for cid, meta, text in zip(got["ids"], got["metadatas"], got["documents"])
-            }
-            self._signature = signature
-
-    def neighbours(self, meta: ChunkMeta) -> list[str]:
-        ids = [f"{meta.doc_id}::{meta.chunk_index + d:04d}" for d in (-1, 1)]
-        return [cid for cid in ids if cid in self.chunks]
 
 
 def _chroma_where(filters: SearchFilters) -> dict | None:
@@ -86,7 +56,6 @@ class HybridRetriever(BaseRetriever):
         self.neighbours, self.per_doc = neighbours, per_doc
         self.shape_bonus = shape_bonus
         self.filters = filters or SearchFilters()
-        self.catalog = Catalog(index)
         self._embed_query = lru_cache(maxsize=256)(self._embed_uncached)
 
     def query_vector(self, query: Query) -> list[float]:
@@ -104,14 +73,18 @@ class HybridRetriever(BaseRetriever):
         filters = filters or self.filters
         top_k = top_k or self.top_k
         text = query.search_text if isinstance(query, Query) else query
-        self.catalog.refresh()
         dense = self._dense(text, filters) if self.mode != "lexical" else {}
         lexical = self._lexical(text, filters) if self.mode != "dense" else {}
+        # Only the candidates' passages are read (by id, from the chunk store): nothing loaded per
+        # query grows with the corpus.
+        passages = self.index.chunks.get([*dense, *lexical])
+        if filters.publisher:  # the one filter Chroma cannot apply (a substring)
+            dense = {cid: s for cid, s in dense.items() if cid in passages and filters.matches(passages[cid][0])}
         fused = self._fuse(dense, lexical)
         if isinstance(query, Query):
-            fused = self._with_answer_shapes(query, fused)
+            fused = self._with_answer_shapes(query, fused, passages)
         ranked = self._diversify(sorted(fused, key=lambda cid: (-fused[cid], cid)))[:top_k]
-        hits = [self._hit(cid, fused[cid], dense, lexical) for cid in ranked if cid in self.catalog.chunks]
+        hits = [self._hit(cid, passages[cid], fused[cid], dense, lexical) for cid in ranked if cid in passages]
         if self.neighbours:
             hits = self._with_neighbours(hits, filters)
         return hits
@@ -131,21 +104,16 @@ class HybridRetriever(BaseRetriever):
     def _dense(self, query: str, filters: SearchFilters) -> dict[str, float]:
         embedding = list(self._embed_query(query))
         where = _chroma_where(filters)
-        # Ids and distances only: texts and metadata are already in the catalog, and decoding
+        # Ids and distances only: texts and metadata come from the chunk store, and decoding
         # llama-index's per-node JSON for 30 candidates cost more than the search itself.
         result = self.index.vectors.collection.query(
             query_embeddings=[embedding], n_results=self.candidates, include=["distances"], **({"where": where} if where else {})
         )
-        scores = {cid: 1.0 - dist for cid, dist in zip(result["ids"][0], result["distances"][0])}  # cosine space
-        if filters.publisher:
-            scores = {cid: s for cid, s in scores.items() if cid in self.catalog.chunks and filters.matches(self.catalog.chunks[cid][0])}
-        return scores
+        return {cid: 1.0 - dist for cid, dist in zip(result["ids"][0], result["distances"][0])}  # cosine space
 
     def _lexical(self, query: str, filters: SearchFilters) -> dict[str, float]:
-        allowed = None
-        if not filters.is_empty:
-            allowed = {cid for cid, (meta, _) in self.catalog.chunks.items() if filters.matches(meta)}
-        return dict(self.index.lexical.search(query, top_k=self.candidates, allowed_ids=allowed))
+        restrict = None if filters.is_empty else filter_condition(filters)
+        return dict(self.index.lexical.search(query, top_k=self.candidates, restrict=restrict))
 
     def _fuse(self, dense: dict[str, float], lexical: dict[str, float]) -> dict[str, float]:
         if not dense or not lexical:
@@ -161,31 +129,39 @@ class HybridRetriever(BaseRetriever):
             for cid in dense.keys() | lexical.keys()
         }
 
-    def _with_answer_shapes(self, query: Query, fused: dict[str, float]) -> dict[str, float]:
+    def _with_answer_shapes(
+        self, query: Query, fused: dict[str, float], passages: dict[str, tuple[ChunkMeta, str]]
+    ) -> dict[str, float]:
         """A question for a date or an amount favours passages that state one it does not
         already contain ("Hur många barn …?" -> "… för totalt 3486 barn")."""
         shapes = query.required_shapes
         if not self.shape_bonus or not shapes or self.mode != "hybrid":  # the baselines stay plain
             return fused
         return {
-            cid: score + (self.shape_bonus if cid in self.catalog.chunks
-                          and any(answers_with(s, self.catalog.chunks[cid][1], query.text) for s in shapes) else 0.0)
+            cid: score + (self.shape_bonus if cid in passages
+                          and any(answers_with(s, passages[cid][1], query.text) for s in shapes) else 0.0)
             for cid, score in fused.items()
         }
 
-    def _hit(self, cid: str, score: float, dense: dict[str, float], lexical: dict[str, float]) -> RetrievedChunk:
-        meta, text = self.catalog.chunks[cid]
+    @staticmethod
+    def _hit(
+        cid: str, passage: tuple[ChunkMeta, str], score: float, dense: dict[str, float], lexical: dict[str, float]
+    ) -> RetrievedChunk:
+        meta, text = passage
         return RetrievedChunk(meta=meta, text=text, score=score, dense_score=dense.get(cid), lexical_score=lexical.get(cid))
 
     def _with_neighbours(self, hits: list[RetrievedChunk], filters: SearchFilters) -> list[RetrievedChunk]:
+        """Each hit followed by the chunks before and after it in its document, at half its score."""
+        wanted = {h.meta.chunk_id: [f"{h.meta.doc_id}::{h.meta.chunk_index + d:04d}" for d in (-1, 1)] for h in hits}
+        passages = self.index.chunks.get(cid for ids in wanted.values() for cid in ids)
         seen = {h.meta.chunk_id for h in hits}
         out: list[RetrievedChunk] = []
         for hit in hits:
             out.append(hit)
-            for cid in self.catalog.neighbours(hit.meta):
-                if cid not in seen and filters.matches(self.catalog.chunks[cid][0]):
+            for cid in wanted[hit.meta.chunk_id]:
+                if cid in passages and cid not in seen and filters.matches(passages[cid][0]):
                     seen.add(cid)
-                    out.append(self._hit(cid, hit.score * 0.5, {}, {}))
+                    out.append(self._hit(cid, passages[cid], hit.score * 0.5, {}, {}))
         return out
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:

@@ -12,6 +12,7 @@ from llama_index.core.schema import MetadataMode, TextNode
 from assistant.schema import DateSource, IndexStatus
 from assistant.settings import Settings
 from ingest import generations
+from ingest.chunk_store import ChunkStore
 from ingest.embedders import embedder_identity
 from ingest.lexical import LexicalIndex
 from ingest.manifest import Manifest, ManifestEntry
@@ -30,7 +31,24 @@ class IndexHandle:
         self.sentences = sentences  # None when settings.sentence_vectors is off
         self.lexical = lexical
         self.manifest = Manifest(lexical.conn)
+        self.chunks = ChunkStore(lexical.conn)
         self._rebuilding_for = rebuilding_for
+        self._fill_chunk_store()
+
+    def _fill_chunk_store(self) -> None:
+        """An index written before the chunk store existed gets it from Chroma's records, once."""
+        if self.chunks.count() or not self.lexical.chunk_count():
+            return
+        owned = {cid for e in self.manifest.entries() for cid in e.chunk_ids}
+        offset, page = 0, 2000
+        with self.lexical.transaction() as tx:
+            while True:
+                got = self.vectors.collection.get(include=["metadatas", "documents"], limit=page, offset=offset)
+                if not got["ids"]:
+                    break
+                records = zip(got["ids"], got["metadatas"], got["documents"])
+                self.chunks.fill([r for r in records if r[0] in owned], tx)
+                offset += len(got["ids"])
 
     @classmethod
     def open(cls, settings: Settings, embedder: BaseEmbedding, rebuild: bool = False) -> "IndexHandle":
@@ -87,6 +105,7 @@ class IndexHandle:
                 # BM25 sees what the embedder sees: title and section path before the text.
                 lexical_texts = [(n.node_id, n.get_content(metadata_mode=MetadataMode.EMBED)) for n in nodes]
                 self.lexical.replace_document(entry.doc_id, lexical_texts, tx)
+                self.chunks.replace_document(entry.doc_id, nodes, tx)
                 self.manifest.record(entry, tx)
 
     def remove_document(self, entry: ManifestEntry) -> None:
@@ -95,6 +114,7 @@ class IndexHandle:
             self.sentences.delete_chunks(entry.chunk_ids)
         with self.lexical.transaction() as tx:
             self.lexical.remove_document(entry.doc_id, tx)
+            self.chunks.remove_document(entry.doc_id, tx)
             self.manifest.forget(entry.doc_id, tx)
 
     def delete_orphans(self) -> int:

@@ -179,12 +179,15 @@ class LexicalIndex:
         return int(n), float(total)
 
     def search(
-        self, query: str, top_k: int = 10, allowed_ids: set[str] | None = None, expand_query: bool = False
+        self, query: str, top_k: int = 10, allowed_ids: set[str] | None = None, expand_query: bool = False,
+        restrict: tuple[str, list] | None = None,
     ) -> list[tuple[str, float]]:
         """BM25 (k1=1.2, b=0.75, Lucene idf) over chunks holding at least one query term.
 
-        idf and avgdl are corpus-wide even when `allowed_ids` narrows the results, so a
-        metadata filter changes which chunks are returned, not how they are scored.
+        `restrict` is an SQL condition with its parameters on the chunk's `chunk_store` row
+        under the alias `s` (ingest.chunk_store.filter_condition), so a metadata filter is applied
+        inside the query. idf and avgdl are corpus-wide even when `allowed_ids` or `restrict`
+        narrows the results, so a filter changes which chunks are returned, not how they are scored.
         """
         weights = self.analyzer.analyze_query(query, expand_compounds=expand_query)
         if not weights or top_k <= 0 or allowed_ids is not None and not allowed_ids:
@@ -209,17 +212,21 @@ class LexicalIndex:
             ]
             params: list[object] = [x for pair in factors for x in pair]
             params += [K1 * (1.0 - B), K1 * B * n / total]
-            where = ""
+            where, joins = "", ""
             if allowed_ids is not None:
                 where = "WHERE p.chunk_id IN (SELECT value FROM json_each(?))"
                 params.append(json.dumps(sorted(allowed_ids)))
+            if restrict is not None:
+                joins = "CROSS JOIN chunk_store s ON s.chunk_id = p.chunk_id "
+                where += (" AND " if where else "WHERE ") + restrict[0]
+                params += restrict[1]
             params.append(top_k)
             # CROSS JOIN fixes the loop order: query terms -> their postings -> chunk length.
             rows = self.conn.execute(
                 f"WITH q(term, f) AS (VALUES {','.join(['(?, ?)'] * len(factors))}) "
                 "SELECT p.chunk_id, SUM(q.f * p.tf / (p.tf + ? + ? * c.length)) AS score "
                 "FROM q CROSS JOIN postings p ON p.term = q.term "
-                f"CROSS JOIN chunks c ON c.chunk_id = p.chunk_id {where} "
+                f"CROSS JOIN chunks c ON c.chunk_id = p.chunk_id {joins}{where} "
                 "GROUP BY p.chunk_id ORDER BY score DESC, p.chunk_id LIMIT ?",
                 params,
             ).fetchall()
