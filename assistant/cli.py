@@ -93,7 +93,7 @@ def ingest(
                 soft_wrap=True, highlight=False,
             )
         try:
-            embedder = build_embedder(settings.embed_model, settings.embed_batch_size)
+            embedder = build_embedder(settings.embed_model, settings.embed_batch_size, settings=settings)
             index = IndexHandle.open(settings, embedder, rebuild=rebuild)
         except (EmbedderUnavailable, EmbedderMismatch, StoreUnavailable, AnalyzerMismatch) as exc:
             _fail(str(exc))

