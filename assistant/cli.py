@@ -105,9 +105,13 @@ def ingest(
         ) as progress:
             for root in roots:
                 task = progress.add_task(f"Indexerar {root}", total=None)
-                summaries.append(
-                    ingestor.run(root, prune=prune, on_progress=lambda d, t, task=task: progress.update(task, completed=d, total=t))
-                )
+                try:
+                    summaries.append(ingestor.run(
+                        root, prune=prune, on_progress=lambda d, t, task=task: progress.update(task, completed=d, total=t)
+                    ))
+                except EmbedderUnavailable as exc:  # an embedding server that stopped answering mid-run
+                    index.close()
+                    _fail(f"{exc} Det som hann indexeras finns kvar; nästa körning fortsätter därifrån.")
         # Only a rebuild that got through every folder replaces the live index.
         index.finish_rebuild()
         index.close()

@@ -33,6 +33,7 @@ class IndexHandle:
         self.manifest = Manifest(lexical.conn)
         self.chunks = ChunkStore(lexical.conn)
         self._rebuilding_for = rebuilding_for
+        self._marked_unfinished = False
         self._fill_chunk_store()
 
     def _fill_chunk_store(self) -> None:
@@ -88,6 +89,7 @@ class IndexHandle:
         commit leaves only vectors no entry owns, which `delete_orphans` removes.
         """
         all_nodes = [node for _, nodes in batch for node in nodes]
+        self._mark_unfinished()
         if self.sentences is not None:
             self.sentences.write(all_nodes)
         self.vectors.add(all_nodes)
@@ -109,6 +111,7 @@ class IndexHandle:
                 self.manifest.record(entry, tx)
 
     def remove_document(self, entry: ManifestEntry) -> None:
+        self._mark_unfinished()
         self.vectors.delete_ids(entry.chunk_ids)
         if self.sentences is not None:
             self.sentences.delete_chunks(entry.chunk_ids)
@@ -117,9 +120,32 @@ class IndexHandle:
             self.chunks.remove_document(entry.doc_id, tx)
             self.manifest.forget(entry.doc_id, tx)
 
+    # Set (committed) before a run's first vector write, cleared once its orphans are removed:
+    # while it is clear, Chroma holds exactly the manifest's chunks, so an unchanged re-run
+    # need not list every vector id (seconds at 10^5 chunks).
+    _UNFINISHED = "writes_unfinished"
+
+    def _mark_unfinished(self) -> None:
+        if not self._marked_unfinished:
+            self.lexical.set_meta(self._UNFINISHED, "1")
+            self._marked_unfinished = True
+
+    def _consistent(self, owned_count: int) -> bool:
+        """Nothing unfinished since the last clean run, and Chroma holds as many chunks as the
+        manifest names (a collection emptied or replaced behind our back fails this)."""
+        # No flag yet (an index from before it existed) counts as unfinished: one full check.
+        return self.lexical.get_meta(self._UNFINISHED) == "0" and self.vectors.collection.count() == owned_count
+
+    def stored_chunk_ids(self) -> set[str]:
+        """Chunk ids Chroma holds; read from the manifest when the index is known consistent."""
+        owned = {cid for e in self.manifest.entries() for cid in e.chunk_ids}
+        return owned if self._consistent(len(owned)) else self.vectors.all_ids()
+
     def delete_orphans(self) -> int:
         """Vectors no manifest entry owns: left behind by a run that was killed mid-document."""
         owned = {cid for e in self.manifest.entries() for cid in e.chunk_ids}
+        if self._consistent(len(owned)):
+            return 0
         orphans = sorted(self.vectors.all_ids() - owned)
         if orphans:
             self.vectors.delete_ids(orphans)
@@ -127,6 +153,8 @@ class IndexHandle:
             orphan_sentences = sorted(sid for sid in self.sentences.all_ids() if chunk_of(sid) not in owned)
             self.sentences.delete_ids(orphan_sentences)
             orphans += orphan_sentences
+        self.lexical.set_meta(self._UNFINISHED, "0")
+        self._marked_unfinished = False
         return len(orphans)
 
     def close(self) -> None:

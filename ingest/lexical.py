@@ -258,6 +258,15 @@ class LexicalIndex:
             ).fetchone()
         return row is not None
 
+    def get_meta(self, key: str) -> str | None:
+        with self._lock:
+            row = self.conn.execute("SELECT value FROM lexical_meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction() as tx:
+            tx.execute("INSERT OR REPLACE INTO lexical_meta VALUES (?, ?)", (key, value))
+
     def chunk_count(self) -> int:
         with self._lock:
             return self._stats(self.conn)[0]

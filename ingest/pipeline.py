@@ -56,7 +56,7 @@ class Ingestor:
         summary = IngestSummary()
         known = {e.source_path: e for e in self.index.manifest.entries()}
         by_doc_id = {e.doc_id: e for e in known.values()}
-        stored_ids = self.index.vectors.all_ids()
+        stored_ids = self.index.stored_chunk_ids()
         seen_paths: set[str] = set()
         claimed_ids: dict[str, str] = {}
         queue = EmbedQueue(
