@@ -12,7 +12,6 @@ from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 from assistant.answer_types import answers_with
 from assistant.query import Query
 from assistant.schema import ChunkMeta, RetrievedChunk, SearchFilters, date_sort_key, upper_date_key
-from ingest.chunk_store import filter_condition
 from ingest.index import IndexHandle
 
 RetrievalMode = Literal["hybrid", "dense", "lexical"]
@@ -112,8 +111,8 @@ class HybridRetriever(BaseRetriever):
         return {cid: 1.0 - dist for cid, dist in zip(result["ids"][0], result["distances"][0])}  # cosine space
 
     def _lexical(self, query: str, filters: SearchFilters) -> dict[str, float]:
-        restrict = None if filters.is_empty else filter_condition(filters)
-        return dict(self.index.lexical.search(query, top_k=self.candidates, restrict=restrict))
+        # Each engine applies the filters inside its own query (SQL on the chunk store, or tantivy fields).
+        return dict(self.index.lexical.search(query, top_k=self.candidates, filters=None if filters.is_empty else filters))
 
     def _fuse(self, dense: dict[str, float], lexical: dict[str, float]) -> dict[str, float]:
         if not dense or not lexical:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlparse
 
 from pydantic import AliasChoices, Field
@@ -75,6 +76,13 @@ class Settings(BaseSettings):
         "(lexical index and manifest) per batch instead of per document, because each Chroma call has a fixed cost "
         "of ~20 ms. A crash mid-batch leaves only vectors no manifest entry owns; the next run removes them and redoes "
         "the batch's documents.",
+    )
+    lexical_engine: Literal["sqlite", "tantivy"] = Field(
+        "sqlite",
+        description="BM25 engine of the lexical index: sqlite (postings in the SQLite file) or tantivy (postings in a "
+        "tantivy index beside it; ~100x faster search at 10^5 chunks, top-10 overlap ~0.83-0.93 with sqlite). Each engine "
+        "has its own files (lexical-<collection>.sqlite vs lexical-<collection>.tantivy.sqlite + .tantivy/), so switching "
+        "starts an empty lexical index and the next ingest indexes every document again.",
     )
     sentence_vectors: bool = Field(
         True,

@@ -20,7 +20,7 @@ import re
 from pathlib import Path
 
 from assistant.settings import Settings
-from ingest.lexical import LexicalIndex
+from ingest.lexical import TANTIVY_SUFFIX, LexicalIndex
 from ingest.store import make_client
 
 _MARK = "--r"
@@ -76,7 +76,8 @@ def _generation_names(settings: Settings) -> set[str]:
     names = {c if isinstance(c, str) else c.name for c in make_client(settings).list_collections()}
     prefix = settings.lexical_db.name.removesuffix(".sqlite").removesuffix(settings.collection)
     for path in settings.data_dir.glob(f"{prefix}{settings.collection}{_MARK}*.sqlite"):
-        names.add(path.name.removesuffix(".sqlite").removeprefix(prefix))
+        # The tantivy engine's file of a generation (…--r<stamp>.tantivy.sqlite) names the same generation.
+        names.add(path.name.removesuffix(".sqlite").removesuffix(TANTIVY_SUFFIX).removeprefix(prefix))
     return {name for name in names if pattern.match(name)}
 
 

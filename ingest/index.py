@@ -14,7 +14,7 @@ from assistant.settings import Settings
 from ingest import generations
 from ingest.chunk_store import ChunkStore
 from ingest.embedders import embedder_identity
-from ingest.lexical import LexicalIndex
+from ingest.lexical import LexicalIndex, engine_path, open_lexical
 from ingest.manifest import Manifest, ManifestEntry
 from ingest.sentences import SentenceVectors, chunk_of
 from ingest.sentences import drop as drop_sentences
@@ -65,7 +65,7 @@ class IndexHandle:
         # Opened after the chunk collection, which has already refused a mismatched embedder.
         sentences = SentenceVectors.open(target, embedder) if settings.sentence_vectors else None
         return cls(
-            target, vectors, LexicalIndex(target.lexical_db), rebuilding_for=settings if rebuild else None,
+            target, vectors, open_lexical(target), rebuilding_for=settings if rebuild else None,
             sentences=sentences,
         )
 
@@ -172,8 +172,9 @@ def index_status(settings: Settings) -> IndexStatus:
     settings = generations.live(settings)
     embedder, dimension = stored_embedder(settings)
     entries: list[ManifestEntry] = []
-    if settings.lexical_db.exists():
-        lexical = LexicalIndex(settings.lexical_db)
+    lexical_path = engine_path(settings.lexical_db, settings.lexical_engine)
+    if lexical_path.exists():
+        lexical = open_lexical(settings)
         entries = Manifest(lexical.conn).entries()
         lexical.close()
     by_type = Counter(e.doc_type.value for e in entries)
@@ -185,5 +186,5 @@ def index_status(settings: Settings) -> IndexStatus:
         embedder=embedder or "(inget index ännu)",
         dimension=dimension,
         store=settings.store_label,
-        lexical_index=str(settings.lexical_db.resolve()),
+        lexical_index=str(lexical_path.resolve()),
     )

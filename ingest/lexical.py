@@ -26,13 +26,19 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ingest.analyzer import SwedishAnalyzer
+
+if TYPE_CHECKING:
+    from assistant.schema import SearchFilters
+    from assistant.settings import Settings
 
 K1 = 1.2
 B = 0.75
@@ -61,6 +67,38 @@ CREATE TABLE IF NOT EXISTS lexical_meta (key TEXT PRIMARY KEY, value TEXT NOT NU
 """
 
 
+# The tantivy engine (ingest.lexical_tantivy, KA_LEXICAL_ENGINE=tantivy) keeps its SQLite file
+# (manifest, chunk store, meta) beside ours under another name, with its segments in a folder:
+#   lexical-<collection>.sqlite  ->  lexical-<collection>.tantivy.sqlite + lexical-<collection>.tantivy/
+TANTIVY_SUFFIX = ".tantivy"
+
+
+def engine_path(path: Path, engine: str) -> Path:
+    """The SQLite file of `engine` for the lexical path a Settings names (the sqlite engine's)."""
+    path = Path(path)
+    if engine == "sqlite":
+        return path
+    return path.with_name(path.name.removesuffix(".sqlite").removesuffix(TANTIVY_SUFFIX) + f".{engine}.sqlite")
+
+
+def tantivy_dir(path: Path) -> Path:
+    """The tantivy segment folder that belongs to a (tantivy engine's) SQLite file."""
+    path = Path(path)
+    return path.with_name(path.name.removesuffix(".sqlite").removesuffix(TANTIVY_SUFFIX) + TANTIVY_SUFFIX)
+
+
+def open_lexical(settings: "Settings", path: Path | None = None) -> "LexicalIndex":
+    """The lexical index of `settings.lexical_engine` (KA_LEXICAL_ENGINE) for `path`, the sqlite
+    engine's file name (default `settings.lexical_db`); the tantivy engine uses its own beside it.
+    tantivy is imported only when it is the engine."""
+    path = Path(path or settings.lexical_db)
+    if settings.lexical_engine == "tantivy":
+        from ingest.lexical_tantivy import TantivyLexicalIndex
+
+        return TantivyLexicalIndex(engine_path(path, "tantivy"))
+    return LexicalIndex(path)
+
+
 class AnalyzerMismatch(ValueError):
     """The lexical index was written by another analyzer (stemmer major or settings)."""
 
@@ -70,6 +108,8 @@ class AnalyzerMismatch(ValueError):
 
 
 class LexicalIndex:
+    SCHEMA = SCHEMA
+
     def __init__(self, path: Path, analyzer: SwedishAnalyzer | None = None):
         self.path = Path(path)
         self.analyzer = analyzer or SwedishAnalyzer()
@@ -85,7 +125,7 @@ class LexicalIndex:
         try:
             # Not executescript(): it would COMMIT first; the schema goes in one transaction.
             with self.transaction() as tx:
-                for statement in filter(str.strip, SCHEMA.split(";")):
+                for statement in filter(str.strip, self.SCHEMA.split(";")):
                     tx.execute(statement)
                 self._check_analyzer(tx)
         except BaseException:
@@ -180,15 +220,23 @@ class LexicalIndex:
 
     def search(
         self, query: str, top_k: int = 10, allowed_ids: set[str] | None = None, expand_query: bool = False,
-        restrict: tuple[str, list] | None = None,
+        restrict: tuple[str, list] | None = None, filters: SearchFilters | None = None,
     ) -> list[tuple[str, float]]:
         """BM25 (k1=1.2, b=0.75, Lucene idf) over chunks holding at least one query term.
 
-        `restrict` is an SQL condition with its parameters on the chunk's `chunk_store` row
-        under the alias `s` (ingest.chunk_store.filter_condition), so a metadata filter is applied
-        inside the query. idf and avgdl are corpus-wide even when `allowed_ids` or `restrict`
-        narrows the results, so a filter changes which chunks are returned, not how they are scored.
+        `filters` (type, date, publisher) are applied inside the query; so is `restrict`, an SQL
+        condition with its parameters on the chunk's `chunk_store` row under the alias `s`
+        (ingest.chunk_store.filter_condition; `filters` becomes one). idf and avgdl are
+        corpus-wide even when `allowed_ids`, `filters` or `restrict` narrow the results, so a
+        filter changes which chunks are returned, not how they are scored.
         """
+        if filters is not None and not filters.is_empty:
+            from ingest.chunk_store import filter_condition
+
+            condition, params = filter_condition(filters)
+            if restrict is not None:
+                condition, params = f"({condition}) AND ({restrict[0]})", [*params, *restrict[1]]
+            restrict = (condition, params)
         weights = self.analyzer.analyze_query(query, expand_compounds=expand_query)
         if not weights or top_k <= 0 or allowed_ids is not None and not allowed_ids:
             return []
@@ -278,9 +326,12 @@ class LexicalIndex:
     @staticmethod
     def delete_files(path: Path) -> None:
         """Delete an index for a rebuild. The -wal/-shm side files must go too: a WAL left by a
-        killed process would otherwise be replayed into the fresh database file."""
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        killed process would otherwise be replayed into the fresh database file. The tantivy
+        engine's file and segment folder of the same index go as well, whichever engine is set."""
+        for sqlite_file in dict.fromkeys((Path(path), engine_path(path, "tantivy"))):
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{sqlite_file}{suffix}").unlink(missing_ok=True)
+        shutil.rmtree(tantivy_dir(path), ignore_errors=True)
 
     def close(self) -> None:
         with self._lock:
