@@ -128,7 +128,7 @@ def test_tantivy_folder_beside_the_file_and_engine_recorded(tmp_path):
     idx.replace_document("d", [("c", "kultur")])
     idx.close()
     assert not settings.lexical_db.exists()  # the sqlite engine's file is another one
-    sqlite_idx = open_lexical(Settings(data_dir=tmp_path))
+    sqlite_idx = open_lexical(Settings(data_dir=tmp_path, lexical_engine="sqlite"))
     assert type(sqlite_idx) is LexicalIndex and sqlite_idx.chunk_count() == 0  # a fresh index, not mixed
     sqlite_idx.close()
     LexicalIndex.delete_files(settings.lexical_db)  # a generation's cleanup removes both engines' files
