@@ -43,20 +43,14 @@ if TYPE_CHECKING:
 K1 = 1.2
 B = 0.75
 
-SCHEMA = """
+# What every engine keeps in SQLite: chunk lengths and corpus statistics for BM25, engine metadata.
+BOOKKEEPING_SCHEMA = """
 CREATE TABLE IF NOT EXISTS chunks (
     chunk_id TEXT PRIMARY KEY,
     doc_id TEXT NOT NULL,
     length REAL NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS chunks_by_doc ON chunks(doc_id);
-CREATE TABLE IF NOT EXISTS postings (
-    term TEXT NOT NULL,
-    chunk_id TEXT NOT NULL,
-    tf REAL NOT NULL,
-    PRIMARY KEY (term, chunk_id)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS postings_by_chunk ON postings(chunk_id);
 CREATE TABLE IF NOT EXISTS lexical_stats (
     id INTEGER PRIMARY KEY CHECK (id = 0),
     n_chunks INTEGER NOT NULL,
@@ -65,6 +59,17 @@ CREATE TABLE IF NOT EXISTS lexical_stats (
 INSERT OR IGNORE INTO lexical_stats VALUES (0, 0, 0.0);
 CREATE TABLE IF NOT EXISTS lexical_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+# This engine's postings (the tantivy engine keeps them in its own index instead).
+POSTINGS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS postings (
+    term TEXT NOT NULL,
+    chunk_id TEXT NOT NULL,
+    tf REAL NOT NULL,
+    PRIMARY KEY (term, chunk_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS postings_by_chunk ON postings(chunk_id);
+"""
+SCHEMA = BOOKKEEPING_SCHEMA + POSTINGS_SCHEMA
 
 
 # The tantivy engine (ingest.lexical_tantivy, KA_LEXICAL_ENGINE=tantivy) keeps its SQLite file
@@ -179,34 +184,43 @@ class LexicalIndex:
         with self._writing(conn) as tx:
             self._delete(tx, doc_id)
             added_length = 0.0
+            analysed: list[tuple[str, dict[str, float]]] = []
             for chunk_id, text in chunks:
                 counts = self.analyzer.analyze(text)
                 length = float(sum(counts.values()))
                 tx.execute("INSERT INTO chunks VALUES (?, ?, ?)", (chunk_id, doc_id, length))
-                tx.executemany(
-                    "INSERT INTO postings VALUES (?, ?, ?)",
-                    ((term, chunk_id, tf) for term, tf in counts.items()),
-                )
+                analysed.append((chunk_id, counts))
                 added_length += length
             tx.execute(
                 "UPDATE lexical_stats SET n_chunks = n_chunks + ?, total_length = total_length + ? WHERE id = 0",
                 (len(chunks), added_length),
             )
+            self._add_postings(tx, doc_id, analysed)
 
     def remove_document(self, doc_id: str, conn: sqlite3.Connection | None = None) -> None:
         with self._writing(conn) as tx:
             self._delete(tx, doc_id)
 
-    @staticmethod
-    def _delete(tx: sqlite3.Connection, doc_id: str) -> None:
+    def _add_postings(self, tx: sqlite3.Connection, doc_id: str, analysed: list[tuple[str, dict[str, float]]]) -> None:
+        """The engine's postings of a document's chunks ((chunk_id, term counts) pairs)."""
+        tx.executemany(
+            "INSERT INTO postings VALUES (?, ?, ?)",
+            ((term, chunk_id, tf) for chunk_id, counts in analysed for term, tf in counts.items()),
+        )
+
+    def _delete_postings(self, tx: sqlite3.Connection, doc_id: str) -> None:
+        """Drop the engine's postings of `doc_id`'s chunks (called while its `chunks` rows still exist)."""
+        tx.execute(
+            "DELETE FROM postings WHERE chunk_id IN (SELECT chunk_id FROM chunks WHERE doc_id = ?)", (doc_id,)
+        )
+
+    def _delete(self, tx: sqlite3.Connection, doc_id: str) -> None:
         count, length = tx.execute(
             "SELECT COUNT(*), COALESCE(SUM(length), 0.0) FROM chunks WHERE doc_id = ?", (doc_id,)
         ).fetchone()
         if not count:
             return
-        tx.execute(
-            "DELETE FROM postings WHERE chunk_id IN (SELECT chunk_id FROM chunks WHERE doc_id = ?)", (doc_id,)
-        )
+        self._delete_postings(tx, doc_id)
         tx.execute("DELETE FROM chunks WHERE doc_id = ?", (doc_id,))
         tx.execute(
             "UPDATE lexical_stats SET n_chunks = n_chunks - ?, total_length = total_length - ? WHERE id = 0",

@@ -62,7 +62,7 @@ from typing import TYPE_CHECKING
 import tantivy
 
 from ingest.analyzer import SwedishAnalyzer
-from ingest.lexical import AnalyzerMismatch, LexicalIndex, open_lexical, tantivy_dir  # noqa: F401 (open_lexical re-exported)
+from ingest.lexical import BOOKKEEPING_SCHEMA, AnalyzerMismatch, LexicalIndex, open_lexical, tantivy_dir  # noqa: F401 (open_lexical re-exported)
 
 if TYPE_CHECKING:
     from assistant.schema import SearchFilters
@@ -71,24 +71,6 @@ TOKENIZER = "ka_terms"
 ENGINE = "tantivy"
 WRITER_HEAP = 64_000_000
 LOCK_WAIT_S = 10.0
-
-# No postings table: tantivy holds them.
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS chunks (
-    chunk_id TEXT PRIMARY KEY,
-    doc_id TEXT NOT NULL,
-    length REAL NOT NULL
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS chunks_by_doc ON chunks(doc_id);
-CREATE TABLE IF NOT EXISTS lexical_stats (
-    id INTEGER PRIMARY KEY CHECK (id = 0),
-    n_chunks INTEGER NOT NULL,
-    total_length REAL NOT NULL
-);
-INSERT OR IGNORE INTO lexical_stats VALUES (0, 0, 0.0);
-CREATE TABLE IF NOT EXISTS lexical_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-"""
-
 
 def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
@@ -115,7 +97,7 @@ def _term_text(counts: dict[str, float]) -> str:
 
 
 class TantivyLexicalIndex(LexicalIndex):
-    SCHEMA = SCHEMA
+    SCHEMA = BOOKKEEPING_SCHEMA  # no postings table: tantivy holds them
 
     def __init__(self, path: Path, analyzer: SwedishAnalyzer | None = None):
         self._pending: list[tuple[str, str, list[tuple[str, str]]]] = []  # (doc_id, "replace"/"remove", chunks)
@@ -180,45 +162,17 @@ class TantivyLexicalIndex(LexicalIndex):
     def _commit_sqlite(self) -> None:
         self.conn.execute("COMMIT")
 
-    def replace_document(self, doc_id: str, chunks: list[tuple[str, str]], conn: sqlite3.Connection | None = None) -> None:
-        """Make `chunks` ((chunk_id, text) pairs) the only chunks of `doc_id` (tantivy at commit).
+    # Postings go to tantivy when the transaction commits (`transaction`); until then they wait here.
+    def _add_postings(self, tx: sqlite3.Connection, doc_id: str, analysed: list[tuple[str, dict[str, float]]]) -> None:
+        self._pending.append((doc_id, "replace", [(chunk_id, _term_text(counts)) for chunk_id, counts in analysed]))
 
-        A chunk id already owned by another document raises sqlite3.IntegrityError (and the
-        transaction rolls back), as in LexicalIndex.
-        """
-        with self._writing(conn) as tx:
-            self._delete(tx, doc_id)
-            added_length = 0.0
-            analysed = []
-            for chunk_id, text in chunks:
-                counts = self.analyzer.analyze(text)
-                length = float(sum(counts.values()))
-                tx.execute("INSERT INTO chunks VALUES (?, ?, ?)", (chunk_id, doc_id, length))
-                analysed.append((chunk_id, _term_text(counts)))
-                added_length += length
-            tx.execute(
-                "UPDATE lexical_stats SET n_chunks = n_chunks + ?, total_length = total_length + ? WHERE id = 0",
-                (len(chunks), added_length),
-            )
-            self._pending.append((doc_id, "replace", analysed))
+    def _delete_postings(self, tx: sqlite3.Connection, doc_id: str) -> None:
+        pass  # a "replace" deletes the document's tantivy postings first; a removal is recorded below
 
     def remove_document(self, doc_id: str, conn: sqlite3.Connection | None = None) -> None:
         with self._writing(conn) as tx:
-            self._delete(tx, doc_id)
+            super().remove_document(doc_id, tx)
             self._pending.append((doc_id, "remove", []))
-
-    @staticmethod
-    def _delete(tx: sqlite3.Connection, doc_id: str) -> None:
-        count, length = tx.execute(
-            "SELECT COUNT(*), COALESCE(SUM(length), 0.0) FROM chunks WHERE doc_id = ?", (doc_id,)
-        ).fetchone()
-        if not count:
-            return
-        tx.execute("DELETE FROM chunks WHERE doc_id = ?", (doc_id,))
-        tx.execute(
-            "UPDATE lexical_stats SET n_chunks = n_chunks - ?, total_length = total_length - ? WHERE id = 0",
-            (count, length),
-        )
 
     def _get_writer(self) -> tantivy.IndexWriter:
         if self._writer is None:
