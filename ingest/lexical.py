@@ -234,23 +234,20 @@ class LexicalIndex:
 
     def search(
         self, query: str, top_k: int = 10, allowed_ids: set[str] | None = None, expand_query: bool = False,
-        restrict: tuple[str, list] | None = None, filters: SearchFilters | None = None,
+        filters: SearchFilters | None = None,
     ) -> list[tuple[str, float]]:
         """BM25 (k1=1.2, b=0.75, Lucene idf) over chunks holding at least one query term.
 
-        `filters` (type, date, publisher) are applied inside the query; so is `restrict`, an SQL
-        condition with its parameters on the chunk's `chunk_store` row under the alias `s`
-        (ingest.chunk_store.filter_condition; `filters` becomes one). idf and avgdl are
-        corpus-wide even when `allowed_ids`, `filters` or `restrict` narrow the results, so a
-        filter changes which chunks are returned, not how they are scored.
+        `filters` (type, date, publisher) are applied inside the query, as an SQL condition on
+        the chunk's `chunk_store` row (ingest.chunk_store.filter_condition). idf and avgdl are
+        corpus-wide even when `allowed_ids` or `filters` narrow the results, so a filter changes
+        which chunks are returned, not how they are scored.
         """
+        restrict = None
         if filters is not None and not filters.is_empty:
             from ingest.chunk_store import filter_condition
 
-            condition, params = filter_condition(filters)
-            if restrict is not None:
-                condition, params = f"({condition}) AND ({restrict[0]})", [*params, *restrict[1]]
-            restrict = (condition, params)
+            restrict = filter_condition(filters)
         weights = self.analyzer.analyze_query(query, expand_compounds=expand_query)
         if not weights or top_k <= 0 or allowed_ids is not None and not allowed_ids:
             return []

@@ -261,22 +261,13 @@ class TantivyLexicalIndex(LexicalIndex):
 
     def search(
         self, query: str, top_k: int = 10, allowed_ids: set[str] | None = None, expand_query: bool = False,
-        restrict: tuple[str, list] | None = None, filters: SearchFilters | None = None,
+        filters: SearchFilters | None = None,
     ) -> list[tuple[str, float]]:
         """tantivy BM25 over chunks holding at least one query term, each term weighted as in
-        LexicalIndex. `filters` are applied inside the tantivy query (they do not change scores);
-        `restrict` (an SQL condition on chunk_store, alias `s`) is turned into a set of allowed ids."""
+        LexicalIndex. `filters` are applied inside the tantivy query (they do not change scores)."""
         weights = self.analyzer.analyze_query(query, expand_compounds=expand_query)
         if not weights or top_k <= 0 or allowed_ids is not None and not allowed_ids:
             return []
-        if restrict is not None:
-            with self._lock:
-                matching = {row[0] for row in self.conn.execute(
-                    f"SELECT s.chunk_id FROM chunk_store s WHERE {restrict[0]}", restrict[1]
-                )}
-            allowed_ids = matching if allowed_ids is None else allowed_ids & matching
-            if not allowed_ids:
-                return []
         schema = self._schema
         Q, Occur = tantivy.Query, tantivy.Occur
         terms = Q.boolean_query([

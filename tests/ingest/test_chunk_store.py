@@ -10,7 +10,6 @@ import pytest
 from assistant.retrieval import HybridRetriever
 from assistant.schema import DocType, SearchFilters
 from assistant.settings import Settings
-from ingest.chunk_store import filter_condition
 from ingest.index import IndexHandle
 from ingest.lexical import engine_path
 from tests.ingest.conftest import run_ingest
@@ -54,7 +53,7 @@ def _docs(results) -> set[str]:
 def test_filters_apply_inside_the_lexical_query_with_corpus_wide_scores(index, filters, expected):
     everything = dict(index.lexical.search("bibliotek museer", top_k=10))
     assert _docs(everything.items()) == {"plan-skane", "forordning", "protokoll-orebro"}
-    filtered = index.lexical.search("bibliotek museer", top_k=10, restrict=filter_condition(filters))
+    filtered = index.lexical.search("bibliotek museer", top_k=10, filters=filters)
     assert _docs(filtered) == expected
     assert all(score == pytest.approx(everything[cid]) for cid, score in filtered)
 

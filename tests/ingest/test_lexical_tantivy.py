@@ -213,11 +213,6 @@ def test_filters_inside_the_query(filtered_index, filters, expected):
     assert set(_ids(found)) == expected
     unfiltered = dict(filtered_index.search("museum", top_k=10))
     assert all(score == pytest.approx(unfiltered[cid], rel=1e-6) for cid, score in found)  # filters do not rescore
-    # The SQL form (chunk_store condition) gives the same chunks in both engines.
-    if not filters.is_empty:
-        from ingest.chunk_store import filter_condition
-
-        assert set(_ids(filtered_index.search("museum", top_k=10, restrict=filter_condition(filters)))) == expected
 
 
 def test_filter_fields_follow_a_replaced_document(tmp_path):
