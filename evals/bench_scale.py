@@ -159,6 +159,7 @@ def ingest_job(corpus: Path, data_dir: Path) -> None:
 @app.command("chat-job", hidden=True)
 def chat_job(data_dir: Path, rounds: int = 2) -> None:
     """Start-up, then lexical, dense and whole-ask latencies over the gold questions; a JSON line."""
+    from assistant.schema import SearchFilters
     from assistant.service import Assistant
     from evals.metrics import percentile
     from evals.questions import load_questions
@@ -170,8 +171,6 @@ def chat_job(data_dir: Path, rounds: int = 2) -> None:
     questions = load_questions(REPO / "evals" / "questions.jsonl")
     lexical_ms, dense_ms, ask_ms = [], [], []
     retriever = assistant.retriever
-    from assistant.schema import SearchFilters
-
     for _ in range(rounds):
         for q in questions:
             query = assistant.queries.analyze(q.question, q.history)

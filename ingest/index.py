@@ -136,9 +136,9 @@ class IndexHandle:
         # No flag yet (an index from before it existed) counts as unfinished: one full check.
         return self.lexical.get_meta(self._UNFINISHED) == "0" and self.vectors.collection.count() == owned_count
 
-    def stored_chunk_ids(self) -> set[str]:
-        """Chunk ids Chroma holds; read from the manifest when the index is known consistent."""
-        owned = {cid for e in self.manifest.entries() for cid in e.chunk_ids}
+    def stored_chunk_ids(self, entries: list[ManifestEntry]) -> set[str]:
+        """Chunk ids Chroma holds; those of the manifest's `entries` when the index is known consistent."""
+        owned = {cid for e in entries for cid in e.chunk_ids}
         return owned if self._consistent(len(owned)) else self.vectors.all_ids()
 
     def delete_orphans(self) -> int:

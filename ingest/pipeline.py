@@ -54,9 +54,10 @@ class Ingestor:
         started = time.perf_counter()
         root = root.resolve()
         summary = IngestSummary()
-        known = {e.source_path: e for e in self.index.manifest.entries()}
+        entries = self.index.manifest.entries()
+        known = {e.source_path: e for e in entries}
         by_doc_id = {e.doc_id: e for e in known.values()}
-        stored_ids = self.index.stored_chunk_ids()
+        stored_ids = self.index.stored_chunk_ids(entries)
         seen_paths: set[str] = set()
         claimed_ids: dict[str, str] = {}
         queue = EmbedQueue(
