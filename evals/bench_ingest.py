@@ -30,6 +30,7 @@ from assistant.settings import Settings
 from ingest.embedders import build_embedder
 from ingest.index import IndexHandle
 from ingest.pipeline import Ingestor
+from ingest.sentences import unit_texts
 from ingest.splitter import build_node
 
 console = Console()
@@ -78,9 +79,11 @@ def bench_once(corpus: Path, embedder: BaseEmbedding, embed_model: str, sentence
         got = index.vectors.collection.get(include=["metadatas", "documents"])
         units: list[str] = []
         if index.sentences is not None:
-            stored = index.sentences.collection.get(include=["documents"])
+            texts: dict[str, str] = {}
+            for chunk_id, text in zip(got["ids"], got["documents"]):
+                texts.update(unit_texts(chunk_id, text))
             # In id order, i.e. document by document as ingest embedded them.
-            units = [text for _, text in sorted(zip(stored["ids"], stored["documents"]))]
+            units = [texts[sid] for sid in sorted(index.sentences.collection.get(include=[])["ids"])]
         index.close()
     # Rebuild the exact texts the pipeline embedded (title + section + clean text).
     chunk_texts = [

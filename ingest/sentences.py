@@ -42,6 +42,13 @@ def answer_units(text: str) -> list[Unit]:
     return [u for u in split_units(text) if u.is_list or len(u.text.split()) >= 4]
 
 
+def unit_texts(chunk_id: str, chunk_text: str) -> dict[str, str]:
+    """Sentence id -> text of the units `write` stores for one chunk. The collection keeps
+    only ids, vectors and the chunk id: the texts are the chunk's, which the chunk store and
+    the chunk collection hold, and storing them twice made Chroma index every unit's words."""
+    return {sentence_id(chunk_id, unit.position): unit.text for unit in answer_units(chunk_text)}
+
+
 class SentenceVectors:
     def __init__(self, collection: chromadb.Collection, embedder: BaseEmbedding, batch_size: int):
         self.collection = collection
@@ -72,12 +79,10 @@ class SentenceVectors:
         for node in nodes:
             chunk_ids.append(node.node_id)
             # The clean text as Chroma stores it (store.py), which is what the answerer splits.
-            text = node.get_content(metadata_mode=MetadataMode.NONE)
-            doc_id = str(node.metadata.get("doc_id", ""))
-            for unit in answer_units(text):
-                ids.append(sentence_id(node.node_id, unit.position))
-                texts.append(unit.text)
-                metadatas.append({"chunk_id": node.node_id, "doc_id": doc_id, "position": unit.position})
+            for sid, text in unit_texts(node.node_id, node.get_content(metadata_mode=MetadataMode.NONE)).items():
+                ids.append(sid)
+                texts.append(text)
+                metadatas.append({"chunk_id": node.node_id})
         # A rewritten chunk may now have fewer units: its old higher positions must go.
         stale = sorted(set(self._ids_of(chunk_ids)) - set(ids))
         self._delete_ids(stale)
@@ -87,9 +92,7 @@ class SentenceVectors:
         # Few large upserts: each Chroma call has a fixed cost far above its per-record cost.
         for start in range(0, len(ids), WRITE_BATCH):
             end = start + WRITE_BATCH
-            self.collection.upsert(
-                ids=ids[start:end], embeddings=vectors[start:end], metadatas=metadatas[start:end], documents=texts[start:end]
-            )
+            self.collection.upsert(ids=ids[start:end], embeddings=vectors[start:end], metadatas=metadatas[start:end])
         self.units_embedded += len(ids)
         return len(ids)
 

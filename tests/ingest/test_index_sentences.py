@@ -9,7 +9,7 @@ import pytest
 from assistant.settings import Settings
 from ingest.index import IndexHandle
 from ingest.pipeline import Ingestor
-from ingest.sentences import chunk_of, collection_name
+from ingest.sentences import chunk_of, collection_name, unit_texts
 from ingest.store import make_client
 from tests.ingest.conftest import run_ingest
 
@@ -24,11 +24,16 @@ SECOND = _doc("rapport-b", "Regionen inrättar ett nytt stipendium för unga kon
 
 
 def _sentences(settings: Settings, embedder) -> dict[str, str]:
-    """Every stored sentence id -> its text."""
+    """Every stored sentence id -> its text (the unit of its chunk's text at its position)."""
     index = IndexHandle.open(settings, embedder)
     try:
-        got = index.sentences.collection.get(include=["documents"])
-        return dict(zip(got["ids"], got["documents"]))
+        chunks = index.vectors.collection.get(include=["documents"])
+        texts: dict[str, str] = {}
+        for chunk_id, chunk_text in zip(chunks["ids"], chunks["documents"]):
+            texts.update(unit_texts(chunk_id, chunk_text))
+        stored = index.sentences.collection.get(include=[])["ids"]
+        assert set(stored) <= set(texts), "a stored unit id no chunk text produces"
+        return {sid: texts[sid] for sid in stored}
     finally:
         index.close()
 

