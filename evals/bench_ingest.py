@@ -83,7 +83,7 @@ def bench_once(corpus: Path, embedder: BaseEmbedding, embed_model: str, sentence
             for chunk_id, text in zip(got["ids"], got["documents"]):
                 texts.update(unit_texts(chunk_id, text))
             # In id order, i.e. document by document as ingest embedded them.
-            units = [texts[sid] for sid in sorted(index.sentences.collection.get(include=[])["ids"])]
+            units = [texts[sid] for sid in index.sentences.stored_ids()]
         index.close()
     # Rebuild the exact texts the pipeline embedded (title + section + clean text).
     chunk_texts = [

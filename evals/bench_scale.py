@@ -147,7 +147,7 @@ def ingest_job(corpus: Path, data_dir: Path) -> None:
     started = time.perf_counter()
     ingestor.run(corpus)
     rerun_s = time.perf_counter() - started
-    units = index.sentences.collection.count() if index.sentences is not None else 0
+    units = index.sentences.count() if index.sentences is not None else 0
     index.close()
     print(json.dumps({
         "files": summary.count("new"), "chunks": summary.chunks_total, "units": units,

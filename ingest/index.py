@@ -16,8 +16,8 @@ from ingest.chunk_store import ChunkStore
 from ingest.embedders import embedder_identity
 from ingest.lexical import LexicalIndex, engine_path, open_lexical
 from ingest.manifest import Manifest, ManifestEntry
-from ingest.sentences import SentenceVectors, chunk_of
-from ingest.sentences import drop as drop_sentences
+from ingest import sentences as sentence_store
+from ingest.sentences import SentenceVectors
 from ingest.store import UpsertingChromaVectorStore, open_vector_store, stored_embedder
 
 
@@ -32,6 +32,7 @@ class IndexHandle:
         self.lexical = lexical
         self.manifest = Manifest(lexical.conn)
         self.chunks = ChunkStore(lexical.conn)
+        sentence_store.create_schema(lexical.conn)
         self._rebuilding_for = rebuilding_for
         self._marked_unfinished = False
         self._fill_chunk_store()
@@ -62,12 +63,9 @@ class IndexHandle:
             target = generations.live(settings)
         name, dimension = embedder_identity(embedder)
         vectors = open_vector_store(target, name, dimension)
-        # Opened after the chunk collection, which has already refused a mismatched embedder.
-        sentences = SentenceVectors.open(target, embedder) if settings.sentence_vectors else None
-        return cls(
-            target, vectors, open_lexical(target), rebuilding_for=settings if rebuild else None,
-            sentences=sentences,
-        )
+        lexical = open_lexical(target)
+        sentences = SentenceVectors(lexical.conn, embedder, settings.embed_batch_size) if settings.sentence_vectors else None
+        return cls(target, vectors, lexical, rebuilding_for=settings if rebuild else None, sentences=sentences)
 
     def finish_rebuild(self) -> None:
         """Switch readers to the rebuilt generation (atomic), then drop generations older than the previous."""
@@ -83,15 +81,16 @@ class IndexHandle:
     def write_documents(self, batch: list[tuple[ManifestEntry, list[TextNode]]]) -> None:
         """Write several documents with one upsert per store and one SQLite transaction.
 
-        Order matters for crash safety: a run that finds every chunk id stored treats the
-        document as unchanged, so sentence vectors go before chunk vectors, and the manifest
-        entries, which make documents count as indexed, are committed last. A crash before that
-        commit leaves only vectors no entry owns, which `delete_orphans` removes.
+        Order matters for crash safety: the manifest entries, which make documents count as
+        indexed, are committed last, in one SQLite transaction with their postings, chunk-store
+        rows and sentence vectors. A crash before that commit leaves only chunk vectors no entry
+        owns, which `delete_orphans` removes.
         """
         all_nodes = [node for _, nodes in batch for node in nodes]
+        # Embedded before the transaction, which should hold its lock for writes only.
+        sentence_rows = self.sentences.embed(all_nodes) if self.sentences is not None else []
+        rows_of_chunk = {row[0]: row for row in sentence_rows}
         self._mark_unfinished()
-        if self.sentences is not None:
-            self.sentences.write(all_nodes)
         self.vectors.add(all_nodes)
         stale: list[str] = []
         for entry, _ in batch:
@@ -100,24 +99,26 @@ class IndexHandle:
                 stale += sorted(set(previous.chunk_ids) - set(entry.chunk_ids))
         if stale:
             self.vectors.delete_ids(stale)
-            if self.sentences is not None:
-                self.sentences.delete_chunks(stale)
         with self.lexical.transaction() as tx:
             for entry, nodes in batch:
                 # BM25 sees what the embedder sees: title and section path before the text.
                 lexical_texts = [(n.node_id, n.get_content(metadata_mode=MetadataMode.EMBED)) for n in nodes]
                 self.lexical.replace_document(entry.doc_id, lexical_texts, tx)
                 self.chunks.replace_document(entry.doc_id, nodes, tx)
+                if self.sentences is not None:
+                    rows = [rows_of_chunk[n.node_id] for n in nodes if n.node_id in rows_of_chunk]
+                    self.sentences.replace_document(entry.doc_id, rows, tx)
+                else:
+                    sentence_store.remove_document(entry.doc_id, tx)
                 self.manifest.record(entry, tx)
 
     def remove_document(self, entry: ManifestEntry) -> None:
         self._mark_unfinished()
         self.vectors.delete_ids(entry.chunk_ids)
-        if self.sentences is not None:
-            self.sentences.delete_chunks(entry.chunk_ids)
         with self.lexical.transaction() as tx:
             self.lexical.remove_document(entry.doc_id, tx)
             self.chunks.remove_document(entry.doc_id, tx)
+            sentence_store.remove_document(entry.doc_id, tx)
             self.manifest.forget(entry.doc_id, tx)
 
     # Set (committed) before a run's first vector write, cleared once its orphans are removed:
@@ -142,17 +143,15 @@ class IndexHandle:
         return owned if self._consistent(len(owned)) else self.vectors.all_ids()
 
     def delete_orphans(self) -> int:
-        """Vectors no manifest entry owns: left behind by a run that was killed mid-document."""
+        """Vectors no manifest entry owns: left behind by a run that was killed mid-document
+        (and the sentence collection of an index from before sentence vectors moved to SQLite)."""
+        sentence_store.drop_legacy_collection(self.settings, self.settings.collection)
         owned = {cid for e in self.manifest.entries() for cid in e.chunk_ids}
         if self._consistent(len(owned)):
             return 0
         orphans = sorted(self.vectors.all_ids() - owned)
         if orphans:
             self.vectors.delete_ids(orphans)
-        if self.sentences is not None:
-            orphan_sentences = sorted(sid for sid in self.sentences.all_ids() if chunk_of(sid) not in owned)
-            self.sentences.delete_ids(orphan_sentences)
-            orphans += orphan_sentences
         self.lexical.set_meta(self._UNFINISHED, "0")
         self._marked_unfinished = False
         return len(orphans)
@@ -162,9 +161,9 @@ class IndexHandle:
 
 
 def _remove_stale(settings: Settings) -> None:
-    """generations.remove_stale, and the sentence collections of the generations it removed."""
+    """generations.remove_stale, and the legacy sentence collections of the generations it removed."""
     for name in generations.remove_stale(settings):
-        drop_sentences(settings, name)
+        sentence_store.drop_legacy_collection(settings, name)
 
 
 def index_status(settings: Settings) -> IndexStatus:

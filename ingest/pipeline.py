@@ -31,6 +31,7 @@ from ingest.metadata import file_hash
 from ingest.ocr import current_fingerprints, fingerprint, read_scan
 from ingest.prepare import PrepareJob
 from ingest.scan import scan_folder
+from ingest.sentences import STORAGE_VERSION as SENTENCE_STORAGE_VERSION
 from ingest.splitter import SPLITTER_VERSION
 from ingest.worker import PrepareTimeout, PrepareWorker, WorkerCrashed, shared_worker
 
@@ -48,7 +49,7 @@ class Ingestor:
         self.index = index
         self.worker = worker or shared_worker()
         self.limits = Limits.from_settings(settings)
-        self.fingerprint = f"splitter={SPLITTER_VERSION};max_chars={settings.chunk_max_chars}" + (f";sentences={UNITS_VERSION}" if index.sentences is not None else "")
+        self.fingerprint = f"splitter={SPLITTER_VERSION};max_chars={settings.chunk_max_chars}" + (f";sentences={UNITS_VERSION}.{SENTENCE_STORAGE_VERSION}" if index.sentences is not None else "")
 
     def run(self, root: Path, prune: bool = True, on_progress: ProgressCallback | None = None) -> IngestSummary:
         started = time.perf_counter()

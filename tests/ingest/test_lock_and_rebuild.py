@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from assistant.settings import Settings
-from ingest import generations, sentences
+from ingest import generations
 from ingest.index import IndexHandle
 from ingest.lock import IngestLock, IngestLocked
 from ingest.pipeline import Ingestor
@@ -94,13 +94,6 @@ def _collections(settings: Settings) -> set[str]:
     return {n for n in names if n.startswith(settings.collection)}
 
 
-def _with_sentences(settings: Settings, generations_kept: set[str]) -> set[str]:
-    """Each generation's sentence vectors live beside its chunks, and go with them."""
-    if not settings.sentence_vectors:
-        return generations_kept
-    return generations_kept | {sentences.collection_name(c) for c in generations_kept}
-
-
 def test_rebuild_killed_midway_leaves_the_old_index_answering(store, tmp_path, shared_corpus, counting_embedder):
     settings, env = store
     old = copy_corpus_subset(shared_corpus, tmp_path / "gammal", SMALL_SET[:3])
@@ -133,7 +126,7 @@ def test_rebuild_killed_midway_leaves_the_old_index_answering(store, tmp_path, s
     assert_consistent(state)
     live = generations.live(settings).collection
     # The killed rebuild is gone; the live generation and the previous one (the old index) remain.
-    assert _collections(settings) == _with_sentences(settings, {live, settings.collection})
+    assert _collections(settings) == {live, settings.collection}
     assert len(list(settings.data_dir.glob("lexical-*.sqlite"))) == 2
 
     with IngestLock(settings.data_dir):  # the same steps as the CLI, without loading the model again
@@ -141,5 +134,5 @@ def test_rebuild_killed_midway_leaves_the_old_index_answering(store, tmp_path, s
         Ingestor(settings, counting_embedder.inner, index).run(new)
         index.finish_rebuild()
         index.close()
-    assert _collections(settings) == _with_sentences(settings, {live, generations.live(settings).collection})
+    assert _collections(settings) == {live, generations.live(settings).collection}
     assert settings.collection not in _collections(settings)

