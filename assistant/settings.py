@@ -170,6 +170,12 @@ class Settings(BaseSettings):
     )
 
     @property
+    def embed_group_size(self) -> int:
+        """Chunks ingest hands the embedder per call: one batch in this process, and with
+        embed_url as many batches as may be in flight at once, so they are sent concurrently."""
+        return self.embed_batch_size * (self.embed_concurrency if self.embed_url else 1)
+
+    @property
     def users_file(self) -> Path:
         return self.data_dir / "users.json"
 

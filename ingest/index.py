@@ -64,7 +64,7 @@ class IndexHandle:
         name, dimension = embedder_identity(embedder)
         vectors = open_vector_store(target, name, dimension)
         lexical = open_lexical(target)
-        sentences = SentenceVectors(lexical.conn, embedder, settings.embed_batch_size) if settings.sentence_vectors else None
+        sentences = SentenceVectors(lexical.conn, embedder) if settings.sentence_vectors else None
         return cls(target, vectors, lexical, rebuilding_for=settings if rebuild else None, sentences=sentences)
 
     def finish_rebuild(self) -> None:

@@ -62,7 +62,7 @@ class Ingestor:
         seen_paths: set[str] = set()
         claimed_ids: dict[str, str] = {}
         queue = EmbedQueue(
-            self.embedder, self.settings.embed_batch_size, self._commit, summary, self.settings.file_timeout_s,
+            self.embedder, self.settings.embed_group_size, self._commit, summary, self.settings.file_timeout_s,
             write_batch=self.settings.write_batch_chunks,
         )
 

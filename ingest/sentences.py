@@ -80,10 +80,9 @@ def remove_document(doc_id: str, tx: sqlite3.Connection) -> None:
 
 
 class SentenceVectors:
-    def __init__(self, conn: sqlite3.Connection, embedder: BaseEmbedding, batch_size: int):
+    def __init__(self, conn: sqlite3.Connection, embedder: BaseEmbedding):
         self.conn = conn
         self.embedder = embedder
-        self.batch_size = batch_size
         self.units_embedded = 0  # since opened; the ingest benchmark reports the cost
         create_schema(conn)
 
@@ -97,10 +96,9 @@ class SentenceVectors:
             if units:
                 spans.append((node.node_id, [u.position for u in units]))
                 texts += [u.text for u in units]
-        vectors: list[list[float]] = []
-        for start in range(0, len(texts), self.batch_size):
-            vectors += self.embedder.get_text_embedding_batch(texts[start : start + self.batch_size])
-        matrix = np.asarray(vectors, dtype=np.float32)
+        # One call: the embedder cuts it into embed_batch_size batches itself, and an endpoint
+        # sends those batches concurrently.
+        matrix = np.asarray(self.embedder.get_text_embedding_batch(texts) if texts else [], dtype=np.float32)
         rows: list[SentenceRow] = []
         offset = 0
         for chunk_id, positions in spans:

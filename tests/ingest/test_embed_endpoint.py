@@ -337,3 +337,30 @@ def test_a_server_with_several_models_needs_one_chosen():
             EndpointEmbedding(stub.url)
         chosen = EndpointEmbedding(stub.url, model="embed-model")
         assert embedder_identity(chosen) == ("embed-model", 8) and stub.posts[-1]["model"] == "embed-model"
+
+
+def test_ingest_keeps_several_requests_in_flight(tmp_path):
+    """Ingest hands the endpoint embed_concurrency batches per call (Settings.embed_group_size),
+    so a big ingest is not one request at a time."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for n in range(3):
+        paragraphs = "\n\n".join(
+            f"Region {n} fördelar {p + 1} miljoner kronor till kulturen under år {2015 + p}. Nämnden följer upp stödet."
+            for p in range(6)
+        )
+        (corpus / f"rapport-{n}.md").write_text(
+            f"---\nid: rapport-{n}\ntitle: Rapport {n}\ndoc_type: report\n---\n\n{paragraphs}\n", encoding="utf-8"
+        )
+    with Stub(delay_s=0.05) as stub:
+        settings = Settings(
+            data_dir=tmp_path / "data", embed_url=stub.url, embed_batch_size=2, embed_concurrency=4, chunk_max_chars=200,
+            sentence_vectors=False,  # chunk embedding alone (sentence units go in one call anyway)
+        )
+        assert settings.embed_group_size == 8
+        embedder = build_embedder(settings.embed_model, settings.embed_batch_size, settings)
+        stub.max_in_flight = 0
+        summary = run_ingest(settings, embedder, corpus)
+        assert summary.chunks_embedded == summary.chunks_total >= 6
+        assert all(len(p["input"]) <= 2 for p in stub.posts)
+        assert 1 < stub.max_in_flight <= 4
