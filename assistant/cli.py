@@ -27,13 +27,15 @@ errors = Console(stderr=True)
 
 
 def _register_subcommands() -> None:
-    from assistant.cli_chat import chat, feedback_app, user_app
+    from assistant.cli_chat import audit_app, chat, feedback_app, purge, user_app
     from assistant.cli_eval import app as eval_app
 
     app.add_typer(eval_app, name="eval")
     app.command()(chat)
     app.add_typer(user_app, name="user")
     app.add_typer(feedback_app, name="feedback")
+    app.add_typer(audit_app, name="audit")
+    app.command()(purge)
 
 USAGE_ERROR = 2
 

@@ -20,6 +20,7 @@ console = Console()
 errors = Console(stderr=True)
 user_app = typer.Typer(help="Användare för chatten (inloggning med lösenord).", no_args_is_help=True)
 feedback_app = typer.Typer(help="Återkoppling (tumme upp/ned) från chatten.", no_args_is_help=True)
+audit_app = typer.Typer(help="Granskningsloggen: vem som frågade vad och vilka dokument svaret visade.", no_args_is_help=True)
 
 
 def chat(
@@ -36,7 +37,10 @@ def chat(
         errors.print("[bold red]Fel:[/] Indexet är tomt. Kör först `kulturassistent ingest ../shared/corpus`.")
         raise typer.Exit(2)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    asyncio.run(ensure_schema(settings.chat_db_url or sqlite_conninfo(settings.chat_db_path)))
+    conninfo = settings.chat_db_url or sqlite_conninfo(settings.chat_db_path)
+    asyncio.run(ensure_schema(conninfo))
+    if settings.retention_days:
+        _report_purge(asyncio.run(_purge(settings, conninfo)), settings.retention_days)
     if settings.chat_auth == "password":
         password = ensure_first_user(UserStore(settings.users_file))
         if password:
@@ -47,7 +51,9 @@ def chat(
             )
     # One root per port: Chainlit deletes <root>/.files when it stops, so a second instance
     # (another port, e.g. behind a second proxy path) must not share the first one's.
-    app_root = prepare_app_root((settings.data_dir / "chat-app" / str(port or settings.chat_port)).resolve())
+    app_root = prepare_app_root(
+        (settings.data_dir / "chat-app" / str(port or settings.chat_port)).resolve(), settings.retention_days
+    )
     env = {
         **os.environ,
         "CHAINLIT_APP_ROOT": str(app_root),
@@ -69,7 +75,15 @@ def chat(
     os.execve(sys.executable, command, env)
 
 
-def prepare_app_root(app_root: Path) -> Path:
+def retention_text(days: int) -> str:
+    """The 'Om tjänsten' page's sentence on how long things are kept."""
+    if not days:
+        return "**Hur länge:** samtal, återkoppling och granskningslogg sparas tills en administratör tar bort dem."
+    return (f"**Hur länge:** samtal (med källpaneler och återkoppling) tas bort {days} dagar efter det senaste "
+            f"meddelandet, och granskningsloggens rader {days} dagar efter frågan.")
+
+
+def prepare_app_root(app_root: Path, retention_days: int) -> Path:
     """A per-installation Chainlit root in the data dir: Chainlit writes session files to
     <root>/.files and deletes that folder on shutdown, so two instances (or a read-only
     package folder) must never share it. Config, translations and welcome text are copied in,
@@ -79,7 +93,8 @@ def prepare_app_root(app_root: Path) -> Path:
     app_root.mkdir(parents=True, exist_ok=True)
     shutil.copytree(CHAT_DIR / ".chainlit", app_root / ".chainlit", dirs_exist_ok=True)
     for readme in CHAT_DIR.glob("chainlit*.md"):
-        shutil.copy2(readme, app_root / readme.name)
+        text = readme.read_text(encoding="utf-8").replace("{retention}", retention_text(retention_days))
+        (app_root / readme.name).write_text(text, encoding="utf-8")
     build_frontend(app_root)  # config.toml's `custom_build` points here
     return app_root
 
@@ -122,3 +137,54 @@ def export_feedback(
     settings = get_settings()
     count = asyncio.run(export(settings.chat_db_url or sqlite_conninfo(settings.chat_db_path), out))
     console.print(f"Skrev {count} frågor med återkoppling till {out}.")
+
+
+@audit_app.command("export")
+def export_audit(
+    since: Annotated[str | None, typer.Option(help="Från och med (ÅÅÅÅ-MM-DD eller ÅÅÅÅ-MM-DDTtt:mm, UTC).")] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="CSV-fil.")] = Path("granskningslogg.csv"),
+) -> None:
+    """Skriv granskningsloggen som CSV: tid (UTC), användare, tråd, fråga, visade dokument, avstod, svarsläge."""
+    from assistant.chat.audit import export_csv, parse_since
+    from assistant.chat.schema import ensure_schema, sqlite_conninfo
+
+    settings = get_settings()
+    try:
+        start = parse_since(since) if since else None
+    except ValueError as exc:
+        errors.print(f"[bold red]Fel:[/] {exc}")
+        raise typer.Exit(2)
+    conninfo = settings.chat_db_url or sqlite_conninfo(settings.chat_db_path)
+    asyncio.run(ensure_schema(conninfo))
+    count = asyncio.run(export_csv(conninfo, out, start))
+    console.print(f"Skrev {count} rader ur granskningsloggen till {out}.")
+
+
+def purge(
+    days: Annotated[int | None, typer.Option(help="Ta bort det som är äldre än så många dagar (standard: KA_RETENTION_DAYS).")] = None,
+) -> None:
+    """Ta bort samtal, källpaneler, återkoppling och granskningsloggens rader som är äldre än lagringstiden."""
+    from assistant.chat.schema import ensure_schema, sqlite_conninfo
+
+    settings = get_settings()
+    keep = settings.retention_days if days is None else days
+    if keep <= 0:
+        errors.print("[bold red]Fel:[/] Ingen lagringstid satt (KA_RETENTION_DAYS=0); ange --days.")
+        raise typer.Exit(2)
+    conninfo = settings.chat_db_url or sqlite_conninfo(settings.chat_db_path)
+    asyncio.run(ensure_schema(conninfo))
+    _report_purge(asyncio.run(_purge(settings, conninfo, keep)), keep)
+
+
+async def _purge(settings, conninfo: str, days: int | None = None):
+    from assistant.chat.audit import purge as purge_old
+
+    return await purge_old(conninfo, settings.chat_files_dir, days or settings.retention_days)
+
+
+def _report_purge(report, days: int) -> None:
+    console.print(
+        f"Lagringstid {days} dagar. Borttaget: samtal {report.threads}, sparade filer {report.files}, "
+        f"rader i granskningsloggen {report.audit_rows}.",
+        highlight=False,
+    )

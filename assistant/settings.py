@@ -164,6 +164,12 @@ class Settings(BaseSettings):
     chat_db_url: str | None = Field(
         None, description="SQLAlchemy URL for chat history, e.g. postgresql+asyncpg://…; default SQLite in the data dir."
     )
+    retention_days: int = Field(
+        365, ge=0,
+        description="Days chat threads (with their source panels, stored files and feedback) and audit-log rows are "
+        "kept after their last message; older ones are deleted when the chat starts and by `kulturassistent purge`. "
+        "0 keeps them until deleted by hand.",
+    )
     auth_secret: str | None = Field(
         None, validation_alias=AliasChoices("CHAINLIT_AUTH_SECRET", "KA_AUTH_SECRET"),
         description="Signs login tokens; generated once into the data dir when unset.",

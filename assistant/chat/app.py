@@ -4,6 +4,7 @@ users and secret); every answer comes from `assistant.service.Assistant`."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from chainlit.data.sql_alchemy import SQLAlchemyDataLayer
 from chainlit.input_widget import MultiSelect, Select, TextInput
 from chainlit.server import app as chainlit_app
 
+from assistant.chat import audit
 from assistant.chat.schema import adapt_engine, sqlite_conninfo
 from assistant.chat.sources import source_markdown
 from assistant.chat.storage import LocalStorageClient, register_file_route
@@ -22,6 +24,7 @@ from assistant.safe_text import defang_markdown
 from assistant.schema import DOC_TYPE_LABELS_SV, Answer, DocType, SearchFilters, date_sort_key
 from assistant.settings import get_settings
 
+log = logging.getLogger(__name__)
 settings = get_settings()
 storage = LocalStorageClient(settings.chat_files_dir)
 conninfo = settings.chat_db_url or sqlite_conninfo(settings.chat_db_path)
@@ -205,3 +208,10 @@ async def on_message(message: cl.Message):
     }
     await msg.send()
     cl.user_session.set("history", [*history, message.content])
+    user = cl.user_session.get("user")
+    try:
+        await audit.record(
+            data_layer().engine, user.identifier if user else None, cl.context.session.thread_id, message.content, answer
+        )
+    except Exception:  # the answer is already shown; a lost audit row must at least be loud in the log
+        log.exception("could not write the audit row for thread %s", cl.context.session.thread_id)

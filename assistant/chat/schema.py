@@ -112,8 +112,11 @@ CREATE INDEX IF NOT EXISTS feedbacks_for_id_idx ON feedbacks ("forId");
 
 
 def schema_statements() -> list[str]:
-    """SCHEMA_SQL split into single statements (asyncpg and sqlite3 run one at a time)."""
-    return [s.strip() for s in SCHEMA_SQL.split(";") if s.strip()]
+    """SCHEMA_SQL and the audit log's table split into single statements (asyncpg and sqlite3
+    run one at a time)."""
+    from assistant.chat.audit import AUDIT_SCHEMA_SQL
+
+    return [s.strip() for s in f"{SCHEMA_SQL};{AUDIT_SCHEMA_SQL}".split(";") if s.strip()]
 
 
 def sqlite_conninfo(path: Path) -> str:

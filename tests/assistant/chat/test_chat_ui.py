@@ -3,6 +3,7 @@ open its sources, give feedback, ask a follow-up; then restart and find the hist
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import subprocess
@@ -11,7 +12,7 @@ import sys
 import frontmatter
 
 from evals.questions import load_questions
-from tests.assistant.chat.conftest import ARTIFACTS, Session, log_in, send
+from tests.assistant.chat.conftest import ARTIFACTS, USER, Session, log_in, send
 from tests.conftest import REPO
 
 
@@ -118,3 +119,28 @@ def test_history_survives_a_restart(chat_server):
     other = Session(chat_server.url)
     assert other.login("annan", "ett-annat-lösen") == 200
     assert other.request("GET", element["url"])[0] == 404
+
+
+def test_the_starter_question_is_in_the_audit_log_with_its_documents(chat_server, tmp_path):
+    out = tmp_path / "granskning.csv"
+    env = {**os.environ, "KA_DATA_DIR": str(chat_server.data_dir)}
+    result = subprocess.run(
+        [sys.executable, "-m", "assistant", "audit", "export", "--since", "2000-01-01", "--out", str(out)],
+        env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    starter = [r for r in rows if r["fråga"].startswith("Vilka är de sju verksamhetsområdena")]
+    assert starter, rows
+    gold = next(q for q in load_questions(REPO / "evals" / "questions.jsonl") if q.id == "q001")
+    assert starter[0]["användare"] == USER and starter[0]["avstod"] == "nej" and starter[0]["tråd"]
+    assert set(starter[0]["dokument"].split("; ")) & set(gold.expected_docs)
+
+
+def test_the_about_page_states_what_is_kept_and_for_how_long(chat_server):
+    session = Session(chat_server.url)
+    assert session.login() == 200
+    status, body = session.request("GET", "/project/settings?language=sv-SE")
+    assert status == 200
+    markdown = json.loads(body)["markdown"]
+    assert "Granskningsloggen" in markdown and "365 dagar" in markdown and "{retention}" not in markdown
