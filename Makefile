@@ -18,7 +18,7 @@ TORCH_FIND_LINKS ?= $(shell $(PY) -m pip config get global.find-links 2>/dev/nul
 TORCH_SOURCE := $(if $(TORCH_FIND_LINKS),--find-links $(TORCH_FIND_LINKS),--index $(TORCH_CPU_INDEX) --index-strategy unsafe-best-match)
 LOCK_FLAGS := --extra dev --extra postgres --python-version 3.11 --no-emit-package torch --generate-hashes
 
-.PHONY: setup run ask chromium tesseract test bench report lock upgrade lock-check clean
+.PHONY: setup run ask chromium tesseract postgres test bench report lock upgrade lock-check clean
 
 $(BIN)/uv:
 	$(PY) -m venv $(VENV)
@@ -60,7 +60,11 @@ chromium:
 tesseract:
 	@command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx swe || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-swe; }
 
-test: setup chromium tesseract
+# The deployment and chat-database tests start a throwaway PostgreSQL from Debian's package.
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; }
+
+test: setup chromium tesseract postgres
 	$(BIN)/python -m pytest -ra
 
 bench: setup

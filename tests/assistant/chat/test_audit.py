@@ -6,13 +6,13 @@ from __future__ import annotations
 import asyncio
 import csv
 import os
-import sqlite3
 import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from assistant.chat.audit import chainlit_timestamp, export_csv, parse_since, purge, record
@@ -37,11 +37,28 @@ def _answer(question: str, docs: list[str], abstained: bool = False) -> Answer:
     )
 
 
-@pytest.fixture
-def chat_db(tmp_path) -> str:
-    conninfo = sqlite_conninfo(tmp_path / "chat.sqlite")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def chat_db(request, tmp_path) -> str:
+    """The chat database on both engines a municipality may run: a SQLite file, or PostgreSQL."""
+    if request.param == "sqlite":
+        conninfo = sqlite_conninfo(tmp_path / "chat.sqlite")
+    else:
+        conninfo = request.getfixturevalue("postgres_url")
     asyncio.run(ensure_schema(conninfo))
     return conninfo
+
+
+def _sql(conninfo: str, statement: str, params: dict | None = None) -> list[tuple]:
+    async def go():
+        engine = create_async_engine(conninfo)
+        try:
+            async with engine.begin() as conn:
+                result = await conn.execute(text(statement), params or {})
+                return [tuple(row) for row in result.all()] if result.returns_rows else []
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(go())
 
 
 def _record(conninfo: str, *rows) -> None:
@@ -81,39 +98,33 @@ def test_a_since_that_is_no_date_is_refused_in_swedish():
     assert parse_since("2026-01-31T08:30") == "2026-01-31T08:30:00Z"
 
 
-def _add_thread(db: Path, files: Path, thread: str, created: datetime, last_step: datetime | None) -> Path:
+def _add_thread(conninfo: str, files: Path, thread: str, created: datetime, last_step: datetime | None) -> Path:
     """A thread as Chainlit's data layer writes it: a step, a stored source panel, feedback."""
     key = f"user-1/{thread}-element/[1]"
     path = files / key
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("källa", encoding="utf-8")
-    with sqlite3.connect(db) as conn:
-        conn.execute('INSERT INTO threads ("id", "createdAt", "name") VALUES (?, ?, ?)', (thread, chainlit_timestamp(created), thread))
-        if last_step is not None:
-            conn.execute(
-                'INSERT INTO steps ("id", "name", "type", "threadId", "createdAt") VALUES (?, ?, ?, ?, ?)',
-                (f"{thread}-step", "svar", "assistant_message", thread, chainlit_timestamp(last_step)),
-            )
-            conn.execute('INSERT INTO feedbacks ("id", "forId", "threadId", "value") VALUES (?, ?, ?, 1)', (f"{thread}-fb", f"{thread}-step", thread))
-        conn.execute(
-            'INSERT INTO elements ("id", "threadId", "name", "objectKey") VALUES (?, ?, ?, ?)', (f"{thread}-element", thread, "[1]", key)
-        )
+    _sql(conninfo, 'INSERT INTO threads ("id", "createdAt", "name") VALUES (:id, :at, :id)', {"id": thread, "at": chainlit_timestamp(created)})
+    if last_step is not None:
+        _sql(conninfo, 'INSERT INTO steps ("id", "name", "type", "threadId", "createdAt") VALUES (:id, \'svar\', \'assistant_message\', :t, :at)',
+             {"id": f"{thread}-step", "t": thread, "at": chainlit_timestamp(last_step)})
+        _sql(conninfo, 'INSERT INTO feedbacks ("id", "forId", "threadId", "value") VALUES (:id, :step, :t, 1)',
+             {"id": f"{thread}-fb", "step": f"{thread}-step", "t": thread})
+    _sql(conninfo, 'INSERT INTO elements ("id", "threadId", "name", "objectKey") VALUES (:id, :t, \'[1]\', :key)',
+         {"id": f"{thread}-element", "t": thread, "key": key})
     return path
 
 
-def _count(db: Path, table: str, thread: str | None = None) -> int:
-    with sqlite3.connect(db) as conn:
-        column = "id" if table == "threads" else "threadId"
-        if thread is None:
-            return conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
-        return conn.execute(f'SELECT COUNT(*) FROM {table} WHERE "{column}" = ?', (thread,)).fetchone()[0]
+def _count(conninfo: str, table: str, thread: str) -> int:
+    column = "id" if table == "threads" else "threadId"
+    return _sql(conninfo, f'SELECT COUNT(*) FROM {table} WHERE "{column}" = :t', {"t": thread})[0][0]
 
 
 def test_purge_removes_threads_whose_last_message_is_older_than_the_retention_and_old_audit_rows(chat_db, tmp_path):
-    db, files = tmp_path / "chat.sqlite", tmp_path / "chat-files"
-    old_file = _add_thread(db, files, "gammal", NOW - timedelta(days=500), NOW - timedelta(days=400))
-    active_file = _add_thread(db, files, "aktiv", NOW - timedelta(days=500), NOW - timedelta(days=3))  # old thread, used lately
-    _add_thread(db, files, "tom", NOW - timedelta(days=400), None)  # never got a message
+    files = tmp_path / "chat-files"
+    old_file = _add_thread(chat_db, files, "gammal", NOW - timedelta(days=500), NOW - timedelta(days=400))
+    active_file = _add_thread(chat_db, files, "aktiv", NOW - timedelta(days=500), NOW - timedelta(days=3))  # old thread, used lately
+    _add_thread(chat_db, files, "tom", NOW - timedelta(days=400), None)  # never got a message
     _record(
         chat_db,
         ("anna", "gammal", "Gammal fråga?", _answer("Gammal fråga?", ["a"]), NOW - timedelta(days=400)),
@@ -122,11 +133,10 @@ def test_purge_removes_threads_whose_last_message_is_older_than_the_retention_an
     report = asyncio.run(purge(chat_db, files, days=365, now=NOW))
     assert (report.threads, report.files, report.audit_rows) == (2, 2, 1)
     for table in ("threads", "steps", "elements", "feedbacks"):
-        assert _count(db, table, "gammal") == 0 and _count(db, table, "tom") == 0, table
-        assert _count(db, table, "aktiv") == 1, table
+        assert _count(chat_db, table, "gammal") == 0 and _count(chat_db, table, "tom") == 0, table
+        assert _count(chat_db, table, "aktiv") == 1, table
     assert not old_file.exists() and active_file.exists()
-    with sqlite3.connect(db) as conn:
-        assert [q for (q,) in conn.execute('SELECT "question" FROM ka_audit')] == ["Ny fråga?"]
+    assert _sql(chat_db, 'SELECT "question" FROM ka_audit') == [("Ny fråga?",)]
     assert asyncio.run(purge(chat_db, files, days=365, now=NOW)).threads == 0  # nothing left to do
 
 
