@@ -164,6 +164,10 @@ class Settings(BaseSettings):
     chat_db_url: str | None = Field(
         None, description="SQLAlchemy URL for chat history, e.g. postgresql+asyncpg://…; default SQLite in the data dir."
     )
+    log_format: str = Field(
+        "text", pattern="^(text|json)$",
+        description="`json`: the chat server writes every log line as one JSON object (time, level, logger, message).",
+    )
     retention_days: int = Field(
         365, ge=0,
         description="Days chat threads (with their source panels, stored files and feedback) and audit-log rows are "

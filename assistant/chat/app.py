@@ -19,6 +19,7 @@ from assistant.chat.sources import source_markdown
 from assistant.chat.storage import LocalStorageClient, register_file_route
 from assistant.chat.users import UserStore
 from assistant.chat.guards import register_ownership_guards
+from assistant.chat.ops import configure_logging, register_readiness_route
 from assistant.conversation import is_english
 from assistant.safe_text import defang_markdown
 from assistant.schema import DOC_TYPE_LABELS_SV, Answer, DocType, SearchFilters, date_sort_key
@@ -69,6 +70,13 @@ async def _owner_id(identifier: str) -> str | None:
 
 register_file_route(chainlit_app, storage, _owner_id)
 register_ownership_guards(chainlit_app, data_layer)
+register_readiness_route(chainlit_app, get_assistant, lambda: data_layer().engine)
+configure_logging(settings.log_format)
+
+
+@cl.on_app_startup
+def _log_as_configured() -> None:
+    configure_logging(settings.log_format)  # again: uvicorn configured its own loggers after this module loaded
 
 if settings.chat_auth == "password":
 

