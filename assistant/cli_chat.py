@@ -51,9 +51,7 @@ def chat(
             )
     # One root per port: Chainlit deletes <root>/.files when it stops, so a second instance
     # (another port, e.g. behind a second proxy path) must not share the first one's.
-    app_root = prepare_app_root(
-        (settings.data_dir / "chat-app" / str(port or settings.chat_port)).resolve(), settings.retention_days
-    )
+    app_root = prepare_app_root((settings.data_dir / "chat-app" / str(port or settings.chat_port)).resolve(), settings)
     env = {
         **os.environ,
         "CHAINLIT_APP_ROOT": str(app_root),
@@ -83,7 +81,7 @@ def retention_text(days: int) -> str:
             f"meddelandet, och granskningsloggens rader {days} dagar efter frågan.")
 
 
-def prepare_app_root(app_root: Path, retention_days: int) -> Path:
+def prepare_app_root(app_root: Path, settings) -> Path:
     """A per-installation Chainlit root in the data dir: Chainlit writes session files to
     <root>/.files and deletes that folder on shutdown, so two instances (or a read-only
     package folder) must never share it. Config, translations and welcome text are copied in,
@@ -92,8 +90,13 @@ def prepare_app_root(app_root: Path, retention_days: int) -> Path:
 
     app_root.mkdir(parents=True, exist_ok=True)
     shutil.copytree(CHAT_DIR / ".chainlit", app_root / ".chainlit", dirs_exist_ok=True)
+    config = app_root / ".chainlit" / "config.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("max_size_mb = 25", f"max_size_mb = {settings.upload_max_mb}"),
+        encoding="utf-8",
+    )
     for readme in CHAT_DIR.glob("chainlit*.md"):
-        text = readme.read_text(encoding="utf-8").replace("{retention}", retention_text(retention_days))
+        text = readme.read_text(encoding="utf-8").replace("{retention}", retention_text(settings.retention_days))
         (app_root / readme.name).write_text(text, encoding="utf-8")
     build_frontend(app_root)  # config.toml's `custom_build` points here
     return app_root

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from urllib.parse import urlparse
 
-from pydantic import AliasChoices, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -164,6 +164,12 @@ class Settings(BaseSettings):
     chat_db_url: str | None = Field(
         None, description="SQLAlchemy URL for chat history, e.g. postgresql+asyncpg://…; default SQLite in the data dir."
     )
+    admin_users: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["admin"],
+        description="Login names that may add documents by uploading them in the chat (comma-separated in the "
+        "environment: KA_ADMIN_USERS=admin,anna).",
+    )
+    upload_max_mb: int = Field(25, ge=1, description="Largest file an administrator may upload in the chat.")
     log_format: str = Field(
         "text", pattern="^(text|json)$",
         description="`json`: the chat server writes every log line as one JSON object (time, level, logger, message).",
@@ -184,6 +190,18 @@ class Settings(BaseSettings):
         """Chunks ingest hands the embedder per call: one batch in this process, and with
         embed_url as many batches as may be in flight at once, so they are sent concurrently."""
         return self.embed_batch_size * (self.embed_concurrency if self.embed_url else 1)
+
+    @field_validator("admin_users", mode="before")
+    @classmethod
+    def _comma_separated(cls, value):
+        if isinstance(value, str):
+            return [name.strip() for name in value.split(",") if name.strip()]
+        return value
+
+    @property
+    def uploads_dir(self) -> Path:
+        """Originals of documents uploaded in the chat (source panels and PDF pages open them)."""
+        return self.data_dir / "uploads"
 
     @property
     def users_file(self) -> Path:

@@ -13,7 +13,7 @@ from chainlit.data.sql_alchemy import SQLAlchemyDataLayer
 from chainlit.input_widget import MultiSelect, Select, TextInput
 from chainlit.server import app as chainlit_app
 
-from assistant.chat import audit
+from assistant.chat import audit, upload
 from assistant.chat.schema import adapt_engine, sqlite_conninfo
 from assistant.chat.sources import source_markdown
 from assistant.chat.storage import LocalStorageClient, register_file_route
@@ -22,7 +22,7 @@ from assistant.chat.guards import register_ownership_guards
 from assistant.chat.ops import configure_logging, register_readiness_route
 from assistant.conversation import is_english
 from assistant.safe_text import defang_markdown
-from assistant.schema import DOC_TYPE_LABELS_SV, Answer, DocType, SearchFilters, date_sort_key
+from assistant.schema import DOC_TYPE_LABELS_SV, Answer, DocType, IngestSummary, SearchFilters, date_sort_key
 from assistant.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -189,8 +189,54 @@ async def _stream_answer(question: str, history: list[str], filters: SearchFilte
         await msg.stream_token(defang_markdown(streamed), is_sequence=True)
 
 
+async def _handle_upload(files: list[tuple[str, Path]]) -> None:
+    """An administrator's files are indexed, with progress; anyone else's are refused unread."""
+    from ingest.lock import IngestLocked
+
+    user = cl.user_session.get("user")
+    if not upload.is_admin(user.identifier if user else None, settings):
+        await cl.Message(
+            content="Bara administratörer kan lägga till dokument. Filerna sparades inte och indexerades inte.",
+            author="Kulturassistenten",
+        ).send()
+        return
+    staged, refused = upload.stage(files, settings)
+    progress = cl.Message(content=f"Indexerar {len(staged)} av {len(files)} filer …", author="Kulturassistenten")
+    await progress.send()
+    loop = asyncio.get_running_loop()
+
+    async def show(done: int, total: int) -> None:
+        progress.content = f"Indexerar … {done} av {total} filer klara."
+        await progress.update()
+
+    def on_progress(done: int, total: int) -> None:
+        asyncio.run_coroutine_threadsafe(show(done, total), loop)
+
+    try:
+        summary = (
+            await asyncio.to_thread(upload.ingest_uploads, settings, get_assistant().embedder, staged, on_progress)
+            if staged else IngestSummary()
+        )
+    except IngestLocked as exc:
+        progress.content = f"Dokumenten kunde inte indexeras nu: {exc}"
+        await progress.update()
+        return
+    except Exception as exc:
+        log.exception("upload ingest failed")
+        progress.content = f"Indexeringen misslyckades ({type(exc).__name__}); det som redan fanns i indexet är kvar."
+        await progress.update()
+        return
+    progress.content = upload.report_text(summary.files + refused)
+    await progress.update()
+
+
 @cl.on_message
 async def on_message(message: cl.Message):
+    files = [(e.name, Path(e.path)) for e in (message.elements or []) if getattr(e, "path", None)]
+    if files:
+        await _handle_upload(files)
+        if not message.content.strip():
+            return
     history: list[str] = cl.user_session.get("history") or []
     options = cl.user_session.get("options") or {}
     filters, warning = _filters(options)

@@ -19,6 +19,7 @@ from assistant.chat.audit import chainlit_timestamp, export_csv, parse_since, pu
 from assistant.chat.schema import ensure_schema, sqlite_conninfo
 from assistant.cli_chat import prepare_app_root, retention_text
 from assistant.schema import Answer, Citation, DocType
+from assistant.settings import Settings
 
 NOW = datetime(2026, 12, 3, 9, 0, tzinfo=timezone.utc)
 
@@ -168,7 +169,8 @@ def test_purge_and_export_on_the_command_line(tmp_path):
 
 
 def test_the_about_page_names_the_retention_time(tmp_path):
-    root = prepare_app_root(tmp_path / "app", 90)
+    root = prepare_app_root(tmp_path / "app", Settings(data_dir=tmp_path / "data", retention_days=90, upload_max_mb=40))
     text = (root / "chainlit.md").read_text(encoding="utf-8")
     assert "90 dagar efter det senaste meddelandet" in text and "{retention}" not in text
     assert "tills en administratör tar bort dem" in retention_text(0)
+    assert "max_size_mb = 40" in (root / ".chainlit" / "config.toml").read_text(encoding="utf-8")
