@@ -27,7 +27,7 @@ errors = Console(stderr=True)
 
 
 def _register_subcommands() -> None:
-    from assistant.cli_chat import audit_app, chat, feedback_app, purge, user_app
+    from assistant.cli_chat import audit_app, chat, feedback_app, purge, user_app, widget_app
     from assistant.cli_eval import app as eval_app
 
     app.add_typer(eval_app, name="eval")
@@ -35,6 +35,7 @@ def _register_subcommands() -> None:
     app.add_typer(user_app, name="user")
     app.add_typer(feedback_app, name="feedback")
     app.add_typer(audit_app, name="audit")
+    app.add_typer(widget_app, name="widget")
     app.command()(purge)
 
 USAGE_ERROR = 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import getpass
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -20,6 +21,7 @@ console = Console()
 errors = Console(stderr=True)
 user_app = typer.Typer(help="Användare för chatten (inloggning med lösenord).", no_args_is_help=True)
 feedback_app = typer.Typer(help="Återkoppling (tumme upp/ned) från chatten.", no_args_is_help=True)
+widget_app = typer.Typer(help="Chatten som widget på intranätet (Chainlits copilot).", no_args_is_help=True)
 audit_app = typer.Typer(help="Granskningsloggen: vem som frågade vad och vilka dokument svaret visade.", no_args_is_help=True)
 
 
@@ -87,14 +89,15 @@ def prepare_app_root(app_root: Path, settings) -> Path:
     package folder) must never share it. Config, translations and welcome text are copied in,
     and the patched web app is built beside them (assistant.chat.frontend)."""
     from assistant.chat.frontend import build_frontend
+    from assistant.chat.widget import toml_origins
 
     app_root.mkdir(parents=True, exist_ok=True)
     shutil.copytree(CHAT_DIR / ".chainlit", app_root / ".chainlit", dirs_exist_ok=True)
     config = app_root / ".chainlit" / "config.toml"
-    config.write_text(
-        config.read_text(encoding="utf-8").replace("max_size_mb = 25", f"max_size_mb = {settings.upload_max_mb}"),
-        encoding="utf-8",
-    )
+    text = config.read_text(encoding="utf-8").replace("max_size_mb = 25", f"max_size_mb = {settings.upload_max_mb}")
+    if settings.widget_origins:  # intranet pages that embed the widget (assistant/chat/widget.py)
+        text = re.sub(r"^allow_origins = \[\].*$", toml_origins(settings.widget_origins), text, count=1, flags=re.M)
+    config.write_text(text, encoding="utf-8")
     for readme in CHAT_DIR.glob("chainlit*.md"):
         text = readme.read_text(encoding="utf-8").replace("{retention}", retention_text(settings.retention_days))
         (app_root / readme.name).write_text(text, encoding="utf-8")
@@ -191,3 +194,18 @@ def _report_purge(report, days: int) -> None:
         f"rader i granskningsloggen {report.audit_rows}.",
         highlight=False,
     )
+
+
+@widget_app.command("token")
+def widget_token(
+    username: Annotated[str, typer.Argument(help="Användaren widgeten loggar in som.")],
+    hours: Annotated[float, typer.Option(help="Giltighetstid i timmar.")] = 8.0,
+) -> None:
+    """Skriv ut en inloggningstoken för widgeten (intranätets server gör normalt detta per sidvisning)."""
+    from assistant.chat.widget import widget_token as make_token
+
+    try:
+        print(make_token(get_settings(), username, hours))
+    except ValueError as exc:
+        errors.print(f"[bold red]Fel:[/] {exc}")
+        raise typer.Exit(2)

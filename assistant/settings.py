@@ -169,6 +169,11 @@ class Settings(BaseSettings):
         description="Login names that may add documents by uploading them in the chat (comma-separated in the "
         "environment: KA_ADMIN_USERS=admin,anna).",
     )
+    widget_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Origins of intranet pages that embed the chat as a widget, e.g. https://intranat.kommun.se "
+        "(comma-separated in the environment); empty = the chat's own page only.",
+    )
     upload_max_mb: int = Field(25, ge=1, description="Largest file an administrator may upload in the chat.")
     log_format: str = Field(
         "text", pattern="^(text|json)$",
@@ -191,7 +196,7 @@ class Settings(BaseSettings):
         embed_url as many batches as may be in flight at once, so they are sent concurrently."""
         return self.embed_batch_size * (self.embed_concurrency if self.embed_url else 1)
 
-    @field_validator("admin_users", mode="before")
+    @field_validator("admin_users", "widget_origins", mode="before")
     @classmethod
     def _comma_separated(cls, value):
         if isinstance(value, str):
