@@ -51,6 +51,17 @@ def chat(
                 "Spara det; fler användare läggs till med `kulturassistent user add NAMN`.",
                 highlight=False,
             )
+    login_env: dict[str, str] = {}
+    if settings.chat_auth == "oidc":
+        from assistant.chat.oidc import OIDCConfigError, chainlit_oauth_env, discover
+
+        try:
+            if not settings.oidc_issuer:
+                raise OIDCConfigError("KA_OIDC_ISSUER måste vara satt för KA_CHAT_AUTH=oidc.")
+            login_env = chainlit_oauth_env(settings, discover(settings.oidc_issuer))
+        except OIDCConfigError as exc:
+            errors.print(f"[bold red]Fel:[/] {exc}")
+            raise typer.Exit(2)
     # One root per port: Chainlit deletes <root>/.files when it stops, so a second instance
     # (another port, e.g. behind a second proxy path) must not share the first one's.
     app_root = prepare_app_root((settings.data_dir / "chat-app" / str(port or settings.chat_port)).resolve(), settings)
@@ -60,9 +71,10 @@ def chat(
         "CHAINLIT_AUTH_SECRET": auth_secret(settings),
         # The app runs in its own folder; relative paths must keep pointing where the user meant.
         "KA_DATA_DIR": str(settings.data_dir.resolve()),
+        **login_env,
     }
     command = [
-        sys.executable, "-m", "chainlit", "run", str(CHAT_DIR / "app.py"),
+        sys.executable, "-m", "assistant.chat.launch", "run", str(CHAT_DIR / "app.py"),
         "--host", settings.chat_host, "--port", str(port or settings.chat_port),
     ]
     if not open_browser:

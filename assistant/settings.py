@@ -159,7 +159,23 @@ class Settings(BaseSettings):
 
     chat_host: str = Field("127.0.0.1", description="Where `kulturassistent chat` listens.")
     chat_port: int = Field(8500, ge=1, le=65535)
-    chat_auth: str = Field("password", pattern="^(password|header)$", description="password (users file) or header (SSO proxy).")
+    chat_auth: str = Field(
+        "password", pattern="^(password|header|oidc)$",
+        description="password (users file), header (SSO proxy) or oidc (the organisation's OpenID Connect provider).",
+    )
+    oidc_issuer: str | None = Field(None, description="OpenID Connect issuer URL (its /.well-known/openid-configuration is read).")
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = None
+    oidc_scopes: str = "openid profile email"
+    oidc_name: str = Field("oidc", description="Name of the login button's provider (Chainlit's provider id).")
+    oidc_user_claim: str = Field("preferred_username", description="Userinfo claim that names the user.")
+    oidc_groups_claim: str = Field("groups", description="Userinfo claim listing the user's groups.")
+    oidc_admin_groups: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Groups whose members are administrators (comma-separated)."
+    )
+    oidc_required_groups: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="If set, only members of one of these groups may sign in (comma-separated)."
+    )
     chat_auth_header: str = Field("X-Forwarded-User", description="Header carrying the user name behind an SSO proxy.")
     chat_db_url: str | None = Field(
         None, description="SQLAlchemy URL for chat history, e.g. postgresql+asyncpg://…; default SQLite in the data dir."
@@ -196,7 +212,7 @@ class Settings(BaseSettings):
         embed_url as many batches as may be in flight at once, so they are sent concurrently."""
         return self.embed_batch_size * (self.embed_concurrency if self.embed_url else 1)
 
-    @field_validator("admin_users", "widget_origins", mode="before")
+    @field_validator("admin_users", "widget_origins", "oidc_admin_groups", "oidc_required_groups", mode="before")
     @classmethod
     def _comma_separated(cls, value):
         if isinstance(value, str):

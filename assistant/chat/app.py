@@ -13,7 +13,7 @@ from chainlit.data.sql_alchemy import SQLAlchemyDataLayer
 from chainlit.input_widget import MultiSelect, Select, TextInput
 from chainlit.server import app as chainlit_app
 
-from assistant.chat import audit, upload
+from assistant.chat import audit, oidc, upload
 from assistant.chat.schema import adapt_engine, sqlite_conninfo
 from assistant.chat.sources import source_markdown
 from assistant.chat.storage import LocalStorageClient, register_file_route
@@ -85,6 +85,17 @@ if settings.chat_auth == "password":
         if UserStore(settings.users_file).check(username, password):
             return cl.User(identifier=username, metadata={"provider": "password"})
         return None
+
+elif settings.chat_auth == "oidc":
+
+    @cl.oauth_callback
+    async def oidc_login(provider_id: str, token: str, raw_user_data: dict, default_user: cl.User, id_token=None):
+        signed_in = oidc.oauth_user(settings, raw_user_data)
+        if signed_in is None:
+            log.warning("refused organisation login for %r", raw_user_data.get(settings.oidc_user_claim))
+            return None
+        identifier, metadata = signed_in
+        return cl.User(identifier=identifier, metadata=metadata)
 
 else:
 
@@ -194,7 +205,7 @@ async def _handle_upload(files: list[tuple[str, Path]]) -> None:
     from ingest.lock import IngestLocked
 
     user = cl.user_session.get("user")
-    if not upload.is_admin(user.identifier if user else None, settings):
+    if not upload.is_admin(user, settings):
         await cl.Message(
             content="Bara administratörer kan lägga till dokument. Filerna sparades inte och indexerades inte.",
             author="Kulturassistenten",

@@ -1,6 +1,6 @@
 """Admin upload: documents dropped into the chat are kept under the data dir and indexed at once.
 
-Only administrators (`KA_ADMIN_USERS`) may add documents; anyone else's upload is refused and
+Only administrators (`KA_ADMIN_USERS`, or an organisation login's admin group) may add documents; anyone else's upload is refused and
 nothing is kept. An accepted file is copied to `<data dir>/uploads/` (so source panels and PDF
 pages keep working after Chainlit removes its temporary copy) and ingested incrementally, under
 the same ingest lock and with the same checks as `kulturassistent ingest`: a new file is indexed,
@@ -26,8 +26,11 @@ OUTCOME_SV = {
 }
 
 
-def is_admin(identifier: str | None, settings: Settings) -> bool:
-    return bool(identifier) and identifier in settings.admin_users
+def is_admin(user, settings: Settings) -> bool:
+    """Named in KA_ADMIN_USERS, or given the admin role at login (an organisation login's admin group)."""
+    if user is None:
+        return False
+    return user.identifier in settings.admin_users or (user.metadata or {}).get("role") == "admin"
 
 
 def stage(files: list[tuple[str, Path]], settings: Settings) -> tuple[list[Path], list[FileReport]]:

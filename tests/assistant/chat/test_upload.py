@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from chainlit.user import User
 from fpdf import FPDF
 
 from assistant.chat.upload import ingest_uploads, is_admin, report_text, stage
@@ -43,7 +44,9 @@ def _pdf(path: Path, text: str) -> Path:
 
 def test_only_named_administrators_may_upload():
     settings = Settings(_env_file=None, admin_users=["admin", "anna"])
-    assert is_admin("anna", settings) and not is_admin("bertil", settings) and not is_admin(None, settings)
+    assert is_admin(User(identifier="anna"), settings) and not is_admin(User(identifier="bertil"), settings)
+    assert not is_admin(None, settings)
+    assert is_admin(User(identifier="cecilia", metadata={"role": "admin"}), settings)  # an organisation login's admin group
 
 
 def test_stage_keeps_accepted_files_and_refuses_other_types_and_large_files(tmp_path):

@@ -94,7 +94,7 @@ def test_a_host_page_on_another_origin_gets_a_cited_answer_in_the_widget(widget_
     server, site, site_dir, data = widget_setup
     (site_dir / "index.html").write_text(HOST_PAGE.format(chat=server.url, token=_token(data, "anna")), encoding="utf-8")
     (site_dir / "forged.html").write_text(
-        HOST_PAGE.format(chat=server.url, token=jwt.encode({"identifier": "anna", "metadata": {}}, "fel-nyckel", algorithm="HS256")),
+        HOST_PAGE.format(chat=server.url, token=jwt.encode({"identifier": "anna", "metadata": {}}, "fel-nyckel-som-inte-ar-chattens-egen-hemlighet", algorithm="HS256")),
         encoding="utf-8",
     )
     context = browser.new_context(locale="sv-SE", viewport={"width": 1400, "height": 900})

