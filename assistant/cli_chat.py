@@ -51,14 +51,11 @@ def chat(
                 "Spara det; fler användare läggs till med `kulturassistent user add NAMN`.",
                 highlight=False,
             )
-    login_env: dict[str, str] = {}
-    if settings.chat_auth == "oidc":
-        from assistant.chat.oidc import OIDCConfigError, chainlit_oauth_env, discover
+    if settings.chat_auth == "oidc":  # fail here, with the reason, rather than inside the server
+        from assistant.chat.oidc import OIDCConfigError, check_settings
 
         try:
-            if not settings.oidc_issuer:
-                raise OIDCConfigError("KA_OIDC_ISSUER måste vara satt för KA_CHAT_AUTH=oidc.")
-            login_env = chainlit_oauth_env(settings, discover(settings.oidc_issuer))
+            check_settings(settings)
         except OIDCConfigError as exc:
             errors.print(f"[bold red]Fel:[/] {exc}")
             raise typer.Exit(2)
@@ -71,7 +68,6 @@ def chat(
         "CHAINLIT_AUTH_SECRET": auth_secret(settings),
         # The app runs in its own folder; relative paths must keep pointing where the user meant.
         "KA_DATA_DIR": str(settings.data_dir.resolve()),
-        **login_env,
     }
     command = [
         sys.executable, "-m", "assistant.chat.launch", "run", str(CHAT_DIR / "app.py"),

@@ -11,7 +11,7 @@ from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
 from assistant.answer_types import answers_with
 from assistant.query import Query
-from assistant.schema import ChunkMeta, RetrievedChunk, SearchFilters, date_sort_key, upper_date_key
+from assistant.schema import ACCESS_KEY_PREFIX, ChunkMeta, RetrievedChunk, SearchFilters, date_sort_key, upper_date_key
 from ingest.index import IndexHandle
 
 RetrievalMode = Literal["hybrid", "dense", "lexical"]
@@ -19,7 +19,7 @@ FusionMethod = Literal["rrf", "weighted"]
 
 
 def _chroma_where(filters: SearchFilters) -> dict | None:
-    """The filters Chroma applies natively; the publisher substring is checked afterwards."""
+    """The filters Chroma applies natively (types, dates, access groups); the publisher substring is checked afterwards."""
     conditions: list[dict] = []
     if filters.doc_types:
         conditions.append({"doc_type": {"$in": [t.value for t in filters.doc_types]}})
@@ -27,6 +27,9 @@ def _chroma_where(filters: SearchFilters) -> dict | None:
         conditions.append({"published_key": {"$gte": date_sort_key(filters.since) or 0}})
     if filters.until:
         conditions.append({"published_key": {"$lte": upper_date_key(filters.until)}})
+    if filters.groups is not None:
+        visible = [{"access": ""}] + [{f"{ACCESS_KEY_PREFIX}{group}": True} for group in filters.groups]
+        conditions.append({"$or": visible} if len(visible) > 1 else visible[0])
     if len(conditions) > 1:
         return {"$and": conditions}
     return conditions[0] if conditions else None
@@ -77,6 +80,8 @@ class HybridRetriever(BaseRetriever):
         # Only the candidates' passages are read (by id, from the chunk store): nothing loaded per
         # query grows with the corpus.
         passages = self.index.chunks.get([*dense, *lexical])
+        if filters.groups is not None:  # the stores filtered already; a passage the user may not see never passes
+            passages = {cid: p for cid, p in passages.items() if filters.may_see(p[0].access)}
         if filters.publisher:  # the one filter Chroma cannot apply (a substring)
             dense = {cid: s for cid, s in dense.items() if cid in passages and filters.matches(passages[cid][0])}
         fused = self._fuse(dense, lexical)

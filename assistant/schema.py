@@ -59,6 +59,11 @@ class DateSource(str, Enum):
 SECTION_NOTES = {"ocr": "(OCR-läst text)", "no_text_layer": "(saknar textlager – behöver OCR)"}
 
 
+# How ChunkMeta.to_store flattens `access` for Chroma (and the chunk store's JSON).
+ACCESS_SEPARATOR = "|"
+ACCESS_KEY_PREFIX = "access:"
+
+
 class DocumentMeta(BaseModel):
     """Metadata of one source document, carried by every chunk cut from it."""
 
@@ -77,6 +82,11 @@ class DocumentMeta(BaseModel):
     )
     content_hash: str
     source_path: str = Field(description="Absolute path of the file it was read from.")
+    access: list[str] = Field(
+        default_factory=list,
+        description="Groups whose members may see the document (front matter `access`, or the folder's _access.yml); "
+        "empty = public.",
+    )
 
     @property
     def published_key(self) -> int | None:
@@ -138,12 +148,16 @@ class ChunkMeta(DocumentMeta):
             flat["item_title"] = self.agenda_title
         if self.published_key is not None:
             flat["published_key"] = self.published_key
+        # Chroma metadata is scalar: the groups as one string, and one flag per group for `where`.
+        flat["access"] = ACCESS_SEPARATOR.join(self.access)
+        flat.update({f"{ACCESS_KEY_PREFIX}{group}": True for group in self.access})
         return flat
 
     @classmethod
     def from_store(cls, flat: dict) -> "ChunkMeta":
         data = {k: v for k, v in flat.items() if k in cls.model_fields and v != ""}
         data["heading_path"] = [p for p in str(flat.get("heading_path", "")).split(" > ") if p]
+        data["access"] = [g for g in str(flat.get("access", "")).split(ACCESS_SEPARATOR) if g]
         return cls.model_validate(data)
 
 
@@ -154,12 +168,21 @@ class SearchFilters(BaseModel):
     publisher: str | None = Field(None, description="Case-insensitive part of the publisher's name.")
     since: str | None = Field(None, description="YYYY, YYYY-MM or YYYY-MM-DD, inclusive.")
     until: str | None = Field(None, description="YYYY, YYYY-MM or YYYY-MM-DD, inclusive.")
+    groups: list[str] | None = Field(
+        None, description="The user's access groups: public documents and those of these groups are searched. "
+        "None: no access filtering (the command line on the server, evaluations).",
+    )
 
     @property
     def is_empty(self) -> bool:
-        return not (self.doc_types or self.publisher or self.since or self.until)
+        return not (self.doc_types or self.publisher or self.since or self.until) and self.groups is None
+
+    def may_see(self, access: list[str]) -> bool:
+        return self.groups is None or not access or bool(set(access) & set(self.groups))
 
     def matches(self, meta: "ChunkMeta") -> bool:
+        if not self.may_see(meta.access):
+            return False
         if self.doc_types and meta.doc_type not in self.doc_types:
             return False
         if self.publisher and self.publisher.casefold() not in meta.publisher.casefold():

@@ -51,6 +51,13 @@ def filter_condition(filters: SearchFilters, alias: str = "s") -> tuple[str, lis
     if filters.publisher:
         conditions.append(f"instr(casefold({alias}.publisher), ?) > 0")
         params.append(filters.publisher.casefold())
+    if filters.groups is not None:
+        # The meta JSON's `access` is "g1|g2" (ChunkMeta.to_store); "" is public.
+        access = f"COALESCE(json_extract({alias}.meta, '$.access'), '')"
+        conditions.append(
+            "(" + " OR ".join([f"{access} = ''"] + [f"instr('|' || {access} || '|', ?) > 0" for _ in filters.groups]) + ")"
+        )
+        params += [f"|{group}|" for group in filters.groups]
     return " AND ".join(conditions) or "1", params
 
 

@@ -25,6 +25,7 @@ class PendingDocument:
     nodes: list[TextNode]
     report: FileReport
     deadline: float  # time.monotonic() by which the file must be done
+    fingerprint: str = ""  # what the manifest records (Ingestor: with the folder's access groups)
 
 
 class EmbedQueue:

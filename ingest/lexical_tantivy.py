@@ -52,6 +52,7 @@ dictionary, which may still hold a term only deleted documents had, until a merg
 from __future__ import annotations
 
 import re
+import shutil
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -61,6 +62,7 @@ from typing import TYPE_CHECKING
 
 import tantivy
 
+from assistant.schema import ACCESS_SEPARATOR
 from ingest.analyzer import SwedishAnalyzer
 from ingest.lexical import BOOKKEEPING_SCHEMA, AnalyzerMismatch, LexicalIndex, open_lexical, tantivy_dir  # noqa: F401 (open_lexical re-exported)
 
@@ -81,7 +83,21 @@ def _schema() -> tantivy.Schema:
     builder.add_text_field("doc_type", stored=False, tokenizer_name="raw", index_option="basic")
     builder.add_integer_field("published", stored=False, indexed=True, fast=True)  # only when dated
     builder.add_text_field("publisher", stored=False, tokenizer_name="raw", index_option="basic")  # casefolded
+    # The document's access groups, or PUBLIC (assistant.schema.SearchFilters.groups).
+    builder.add_text_field("access", stored=False, tokenizer_name="raw", index_option="basic")
     return builder.build()
+
+
+# A public document's access token: a group name cannot start with a NUL.
+PUBLIC = "\x00public"
+
+
+def _has_field(schema: tantivy.Schema, name: str) -> bool:
+    try:
+        tantivy.Query.term_query(schema, name, "")
+        return True
+    except ValueError:
+        return False
 
 
 _REGEX_SPECIAL = set("\\.+*?()|[]{}^$#&-~\"<>@")
@@ -123,7 +139,18 @@ class TantivyLexicalIndex(LexicalIndex):
         self.folder.mkdir(parents=True, exist_ok=True)
         if exists:
             self._index = tantivy.Index.open(str(self.folder))
-        else:
+            if not _has_field(self._index.schema, "access"):  # written before access groups existed
+                if n > 0:
+                    raise AnalyzerMismatch(
+                        f"{self.folder} byggdes innan dokument kunde ha åtkomstgrupper. "
+                        "Bygg om indexet: kulturassistent ingest --rebuild MAPP …",
+                        Path(self.path),
+                    )
+                self._index = None
+                shutil.rmtree(self.folder)
+                self.folder.mkdir(parents=True)
+                exists = False
+        if not exists:
             self._index = tantivy.Index(_schema(), path=str(self.folder))
         # Tokenizers are not stored in the index: every process registers it before use.
         self._index.register_tokenizer(TOKENIZER, tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build())
@@ -187,19 +214,19 @@ class TantivyLexicalIndex(LexicalIndex):
                     time.sleep(0.1)
         return self._writer
 
-    def _filter_fields(self, tx: sqlite3.Connection, chunk_ids: list[str]) -> dict[str, tuple[str, int | None, str]]:
-        """(doc_type, published_key, publisher) per chunk from the chunk store, in this transaction."""
+    def _filter_fields(self, tx: sqlite3.Connection, chunk_ids: list[str]) -> dict[str, tuple[str, int | None, str, str]]:
+        """(doc_type, published_key, publisher, access) per chunk from the chunk store, in this transaction."""
         has_store = tx.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'chunk_store'").fetchone()
         if not has_store or not chunk_ids:
             return {}
-        out: dict[str, tuple[str, int | None, str]] = {}
+        out: dict[str, tuple[str, int | None, str, str]] = {}
         for start in range(0, len(chunk_ids), 900):
             part = chunk_ids[start : start + 900]
             rows = tx.execute(
-                "SELECT chunk_id, doc_type, published_key, publisher FROM chunk_store "
-                f"WHERE chunk_id IN ({','.join('?' * len(part))})", part,
+                "SELECT chunk_id, doc_type, published_key, publisher, COALESCE(json_extract(meta, '$.access'), '') "
+                f"FROM chunk_store WHERE chunk_id IN ({','.join('?' * len(part))})", part,
             ).fetchall()
-            out.update({cid: (doc_type, key, publisher) for cid, doc_type, key, publisher in rows})
+            out.update({cid: (doc_type, key, publisher, access) for cid, doc_type, key, publisher, access in rows})
         return out
 
     def _commit_tantivy(self, tx: sqlite3.Connection) -> None:
@@ -215,13 +242,15 @@ class TantivyLexicalIndex(LexicalIndex):
                     doc.add_text("chunk_id", chunk_id)
                     doc.add_text("doc_id", doc_id)
                     doc.add_text("body", body)
-                    if chunk_id in fields:
-                        doc_type, key, publisher = fields[chunk_id]
+                    doc_type, key, publisher, access = fields.get(chunk_id, ("", None, "", ""))
+                    if doc_type:
                         doc.add_text("doc_type", doc_type)
-                        if key is not None:
-                            doc.add_integer("published", int(key))
-                        if publisher:
-                            doc.add_text("publisher", publisher.casefold())
+                    if key is not None:
+                        doc.add_integer("published", int(key))
+                    if publisher:
+                        doc.add_text("publisher", publisher.casefold())
+                    for group in [g for g in access.split(ACCESS_SEPARATOR) if g] or [PUBLIC]:
+                        doc.add_text("access", group)
                     writer.add_document(doc)
             writer.commit()
         except BaseException:
@@ -301,6 +330,8 @@ class TantivyLexicalIndex(LexicalIndex):
             out.append(Q.range_query(schema, "published", tantivy.FieldType.Integer, lo, hi))
         if filters.publisher:
             out.append(Q.regex_query(schema, "publisher", f".*{_regex_literal(filters.publisher.casefold())}.*"))
+        if filters.groups is not None:
+            out.append(Q.term_set_query(schema, "access", [PUBLIC, *filters.groups]))
         return out
 
     def _live_df(self, searcher: tantivy.Searcher, term: str) -> int:

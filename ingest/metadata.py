@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from assistant.schema import DateSource, DocType, DocumentMeta
+from ingest.access import as_groups
 from ingest.dates import date_in_file_name, date_in_text
 from ingest.loaders.base import LoadedFile
 from ingest.minutes import body_of_minutes
@@ -89,7 +90,7 @@ def document_date(path: Path, loaded: LoadedFile) -> tuple[str | None, DateSourc
         return None, None
 
 
-def build_document_meta(path: Path, root: Path, loaded: LoadedFile, digest: str) -> DocumentMeta:
+def build_document_meta(path: Path, root: Path, loaded: LoadedFile, digest: str, folder_groups: list[str] | None = None) -> DocumentMeta:
     declared = loaded.declared
     title = str(declared.get("title") or _first_heading(loaded.text) or path.stem.replace("_", " "))
     declared_type = str(declared.get("doc_type") or "").strip()
@@ -116,4 +117,5 @@ def build_document_meta(path: Path, root: Path, loaded: LoadedFile, digest: str)
         partial=_as_bool(declared.get("partial", False)),
         content_hash=digest,
         source_path=str(path.resolve()),
+        access=as_groups(declared.get("access")) or list(folder_groups or []),
     )

@@ -115,43 +115,47 @@ def ocr_pages(path: Path, languages: str, deadline: float) -> tuple[list[str], b
     return texts, partial
 
 
-def _prepare(path: Path, root: Path, digest: str, loaded: LoadedFile, max_chars: int, source: str) -> Prepared:
+def _prepare(
+    path: Path, root: Path, digest: str, loaded: LoadedFile, max_chars: int, source: str, folder_groups: list[str],
+) -> Prepared:
     """As ingest.prepare does for any file, with the chunks marked by where their text comes from."""
-    meta: DocumentMeta = build_document_meta(path, root, loaded, digest).model_copy(update={"text_source": source})
+    meta: DocumentMeta = build_document_meta(path, root, loaded, digest, folder_groups).model_copy(update={"text_source": source})
     document = Document(id_=meta.doc_id, text=loaded.text, metadata=meta.model_dump(mode="json"))
     return Prepared(meta, StructuredSplitter(max_chars=max_chars).split_document(document))
 
 
-def placeholder(path: Path, root: Path, digest: str, max_chars: int) -> Prepared:
+def placeholder(path: Path, root: Path, digest: str, max_chars: int, folder_groups: list[str] | None = None) -> Prepared:
     """One chunk that says the file is a scan without a text layer; its title is the file's name."""
     loaded = LoadedFile(text=_PLACEHOLDER.format(name=path.name))
-    return _prepare(path, root, digest, loaded, max_chars, NO_TEXT)
+    return _prepare(path, root, digest, loaded, max_chars, NO_TEXT, folder_groups or [])
 
 
-def read_scan(path: Path, root: Path, digest: str, settings: Settings, deadline: float) -> tuple[Prepared | str, str | None]:
+def read_scan(
+    path: Path, root: Path, digest: str, settings: Settings, deadline: float, folder_groups: list[str] | None = None,
+) -> tuple[Prepared | str, str | None]:
     """A scan -> (what to index or the reason nothing is, the reason to report although it is indexed).
 
     OCR off: the placeholder, reported with today's reason. OCR on and working: the OCR text.
     OCR on but tesseract or a language missing: the placeholder, reported with what is missing.
     """
     if not settings.ocr:
-        return placeholder(path, root, digest, settings.chunk_max_chars), NO_TEXT_LAYER
+        return placeholder(path, root, digest, settings.chunk_max_chars, folder_groups), NO_TEXT_LAYER
     try:
         check_tesseract(settings.ocr_languages)
     except OcrUnavailable as exc:
         reason = f"{NO_TEXT_LAYER}, men OCR (KA_OCR) går inte att köra: {exc.reason}"
-        return placeholder(path, root, digest, settings.chunk_max_chars), reason
+        return placeholder(path, root, digest, settings.chunk_max_chars, folder_groups), reason
     try:
         pages, partial = ocr_pages(path, settings.ocr_languages, deadline)
         if not any(text.strip() for text in pages):
-            return placeholder(path, root, digest, settings.chunk_max_chars), f"{NO_TEXT_LAYER}; OCR fann ingen text i bilderna"
+            return placeholder(path, root, digest, settings.chunk_max_chars, folder_groups), f"{NO_TEXT_LAYER}; OCR fann ingen text i bilderna"
         loaded = pages_to_loaded(open_pdf(path), pages, partial=partial)
         check_text_length(path, loaded.text, Limits.from_settings(settings))
     except LoadError as exc:
         return exc.reason, None
     except Exception as exc:  # one odd scan must not stop the run
         return f"oväntat fel vid OCR-läsning: {type(exc).__name__}: {exc}", None
-    return _prepare(path, root, digest, loaded, settings.chunk_max_chars, OCR), None
+    return _prepare(path, root, digest, loaded, settings.chunk_max_chars, OCR, folder_groups or []), None
 
 
 def fingerprint(base: str, meta: DocumentMeta, settings: Settings) -> str:

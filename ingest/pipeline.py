@@ -21,6 +21,7 @@ from assistant.safe_text import safe_url
 from assistant.schema import DocumentMeta, FileOutcome, FileReport, IngestSummary
 from assistant.settings import Settings
 from assistant.units import UNITS_VERSION
+from ingest.access import folder_access
 from ingest.embed_queue import EmbedQueue, PendingDocument
 from ingest.index import IndexHandle
 from ingest.loaders import Limits, LoadError
@@ -49,7 +50,8 @@ class Ingestor:
         self.index = index
         self.worker = worker or shared_worker()
         self.limits = Limits.from_settings(settings)
-        self.fingerprint = f"splitter={SPLITTER_VERSION};max_chars={settings.chunk_max_chars}" + (f";sentences={UNITS_VERSION}.{SENTENCE_STORAGE_VERSION}" if index.sentences is not None else "")
+        # `access=1`: documents indexed before access groups existed are read again once.
+        self.fingerprint = f"splitter={SPLITTER_VERSION};max_chars={settings.chunk_max_chars};access=1" + (f";sentences={UNITS_VERSION}.{SENTENCE_STORAGE_VERSION}" if index.sentences is not None else "")
 
     def run(self, root: Path, prune: bool = True, on_progress: ProgressCallback | None = None) -> IngestSummary:
         started = time.perf_counter()
@@ -98,17 +100,23 @@ class Ingestor:
             return _failed(path, exc.reason), None
         except OSError as exc:
             return _failed(path, f"kan inte läsas: {exc.strerror}"), None
+        try:
+            folder_groups = folder_access(path, root)
+        except LoadError as exc:  # never index as public what a broken _access.yml meant to restrict
+            return _failed(path, exc.reason), None
+        # A changed _access.yml changes no file's hash: its groups are part of the fingerprint.
+        base = self._base_fingerprint(folder_groups)
         if (
             previous
             and previous.content_hash == digest
-            and previous.fingerprint in current_fingerprints(self.fingerprint, self.settings)
+            and previous.fingerprint in current_fingerprints(base, self.settings)
             and set(previous.chunk_ids) <= stored_ids
         ):
             claimed_ids[previous.doc_id] = str(path)
             return FileReport(path=str(path), outcome=FileOutcome.unchanged, doc_id=previous.doc_id, chunks=len(previous.chunk_ids)), None
         budget = self.settings.file_timeout_s
         deadline = time.monotonic() + budget
-        job = PrepareJob(str(path), str(root), digest, self.settings.chunk_max_chars, self.limits)
+        job = PrepareJob(str(path), str(root), digest, self.settings.chunk_max_chars, self.limits, tuple(folder_groups))
         try:
             prepared = self.worker.prepare(job, timeout_s=budget)
         except PrepareTimeout:
@@ -117,7 +125,7 @@ class Ingestor:
             return _failed(path, f"läsningen av filen kraschade (arbetsprocessen avslutades med kod {exc.returncode}) – filen hoppades över"), None
         unreadable = None
         if prepared == NO_TEXT_LAYER:  # a scan: OCR it (KA_OCR), else index a placeholder saying so
-            prepared, unreadable = read_scan(path, root, digest, self.settings, deadline)
+            prepared, unreadable = read_scan(path, root, digest, self.settings, deadline, folder_groups)
         if isinstance(prepared, str):
             return _failed(path, prepared), None
         meta, nodes = prepared.meta, prepared.nodes
@@ -134,7 +142,10 @@ class Ingestor:
         if meta.source_url and safe_url(meta.source_url) is None:
             # Kept as metadata, but never made a link anywhere (assistant.safe_text).
             report.warnings.append(f"källadressen '{meta.source_url}' är ingen http(s)-adress och visas inte som länk")
-        return report, PendingDocument(meta, nodes, report, deadline)
+        return report, PendingDocument(meta, nodes, report, deadline, base)
+
+    def _base_fingerprint(self, folder_groups: list[str]) -> str:
+        return f"{self.fingerprint};folder_access={','.join(folder_groups)}" if folder_groups else self.fingerprint
 
     @staticmethod
     def _live_owner(entry: ManifestEntry | None, meta: DocumentMeta) -> str | None:
@@ -149,7 +160,7 @@ class Ingestor:
     def _entry(self, doc: PendingDocument) -> ManifestEntry:
         return ManifestEntry(
             doc_id=doc.meta.doc_id, source_path=doc.meta.source_path, content_hash=doc.meta.content_hash,
-            fingerprint=fingerprint(self.fingerprint, doc.meta, self.settings), doc_type=doc.meta.doc_type, title=doc.meta.title,
+            fingerprint=fingerprint(doc.fingerprint or self.fingerprint, doc.meta, self.settings), doc_type=doc.meta.doc_type, title=doc.meta.title,
             chunk_ids=[n.node_id for n in doc.nodes],
             date_source=doc.meta.published_source.value if doc.meta.published_source else "",
         )

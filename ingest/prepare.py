@@ -24,6 +24,7 @@ class PrepareJob:
     content_hash: str
     max_chars: int
     limits: Limits
+    folder_groups: tuple[str, ...] = ()  # from the folder's _access.yml (ingest.access)
 
 
 @dataclass
@@ -36,6 +37,6 @@ def prepare(job: PrepareJob) -> Prepared:
     """Load, describe and split one file; raises LoadError with the user-facing reason."""
     path = Path(job.path)
     loaded = load_file(path, job.limits)
-    meta = build_document_meta(path, Path(job.root), loaded, job.content_hash)
+    meta = build_document_meta(path, Path(job.root), loaded, job.content_hash, list(job.folder_groups))
     document = Document(id_=meta.doc_id, text=loaded.text, metadata=meta.model_dump(mode="json"))
     return Prepared(meta, StructuredSplitter(max_chars=job.max_chars).split_document(document))

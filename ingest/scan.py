@@ -15,6 +15,7 @@ from fnmatch import fnmatch
 from pathlib import Path
 
 from assistant.schema import FileOutcome, FileReport
+from ingest.access import ACCESS_FILE
 from ingest.loaders import SUPPORTED_SUFFIXES
 
 # Listings and notes that describe a folder rather than being a document in it.
@@ -30,6 +31,8 @@ def _skipped(path: Path, reason: str) -> FileReport:
 
 
 def _classify_file(path: Path) -> Path | FileReport:
+    if path.name == ACCESS_FILE:
+        return _skipped(path, "åtkomstfil: anger vilka grupper som får se dokumenten i mappen")
     if any(fnmatch(path.name, pattern) for pattern in IGNORED_NAMES):
         return _skipped(path, "förteckning eller hjälpfil, inget dokument")
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:

@@ -30,6 +30,7 @@ class Account:
     password: str
     email: str
     groups: list[str] = field(default_factory=list)
+    groups_in_userinfo: bool = True  # False: as Entra ID, the groups are in the ID token only
 
 
 class OIDCProvider:
@@ -87,7 +88,10 @@ class OIDCProvider:
                     if user is None:
                         self._send(401, json.dumps({"error": "invalid_token"}))
                         return
-                    self._send(200, json.dumps(provider.claims(user)))
+                    claims = provider.claims(user)
+                    if not provider.accounts[user].groups_in_userinfo:
+                        claims.pop("groups")
+                    self._send(200, json.dumps(claims))
                 else:
                     self._send(404, json.dumps({"error": "not_found"}))
 

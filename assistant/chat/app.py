@@ -87,6 +87,7 @@ if settings.chat_auth == "password":
         return None
 
 elif settings.chat_auth == "oidc":
+    oidc.install_provider(settings)
 
     @cl.oauth_callback
     async def oidc_login(provider_id: str, token: str, raw_user_data: dict, default_user: cl.User, id_token=None):
@@ -251,6 +252,9 @@ async def on_message(message: cl.Message):
     history: list[str] = cl.user_session.get("history") or []
     options = cl.user_session.get("options") or {}
     filters, warning = _filters(options)
+    user = cl.user_session.get("user")
+    # Public documents and those of the user's groups (an organisation login's group claim) only.
+    filters = filters.model_copy(update={"groups": list((user.metadata or {}).get("groups") or []) if user else []})
     if warning:
         await cl.Message(content=warning, author="Kulturassistenten").send()
     msg = cl.Message(content="", author="Kulturassistenten")
@@ -273,7 +277,6 @@ async def on_message(message: cl.Message):
     }
     await msg.send()
     cl.user_session.set("history", [*history, message.content])
-    user = cl.user_session.get("user")
     try:
         await audit.record(
             data_layer().engine, user.identifier if user else None, cl.context.session.thread_id, message.content, answer

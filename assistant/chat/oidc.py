@@ -1,13 +1,15 @@
-"""Organisation login: the municipality's OpenID Connect provider (Keycloak, Entra ID, any other)
-through Chainlit's generic OAuth provider, and the provider's group claim mapped to our roles.
+"""Organisation login: the municipality's OpenID Connect provider (Keycloak, Entra ID, any other),
+and the provider's group claim mapped to our roles and access groups.
 
-`kulturassistent chat` with `KA_CHAT_AUTH=oidc` reads the provider's discovery document
-(`<KA_OIDC_ISSUER>/.well-known/openid-configuration`) and hands Chainlit its authorization, token
-and userinfo endpoints; Chainlit runs the authorization-code flow and calls `oauth_user` with the
-userinfo claims. The user is named by `KA_OIDC_USER_CLAIM` (default `preferred_username`), their
-groups are `KA_OIDC_GROUPS_CLAIM` (default `groups`): a member of a `KA_OIDC_ADMIN_GROUPS` group
-is an administrator, and with `KA_OIDC_REQUIRED_GROUPS` set only members of one of those may sign
-in at all. The groups are kept on the user (`metadata["groups"]`) for document access groups.
+With `KA_CHAT_AUTH=oidc` the chat reads the provider's discovery document
+(`<KA_OIDC_ISSUER>/.well-known/openid-configuration`) and puts one Chainlit OAuth provider on its
+endpoints (`organisation_provider`); Chainlit runs the authorization-code flow, we verify the ID
+token against the provider's JWKS and merge its claims under the userinfo claims, and `oauth_user`
+maps them. The user is named by `KA_OIDC_USER_CLAIM` (default `preferred_username`), their groups
+are `KA_OIDC_GROUPS_CLAIM` (default `groups`; Entra ID sends them in the ID token only): a member
+of a `KA_OIDC_ADMIN_GROUPS` group is an administrator, and with `KA_OIDC_REQUIRED_GROUPS` set only
+members of one of those may sign in at all. The groups are kept on the user (`metadata["groups"]`)
+and decide which documents they see (document access groups).
 """
 
 from __future__ import annotations
@@ -35,20 +37,84 @@ def discover(issuer: str, timeout_s: float = 10.0) -> dict[str, Any]:
     return document
 
 
-def chainlit_oauth_env(settings, document: dict[str, Any]) -> dict[str, str]:
-    """The environment Chainlit's generic OAuth provider reads when it is imported."""
+def organisation_provider(settings, document: dict[str, Any]):
+    """A Chainlit OAuth provider for the organisation's OpenID Connect provider.
+
+    Unlike Chainlit's generic provider it keeps the ID token from the token response, verifies
+    it against the provider's JWKS (signature, issuer, audience, expiry) and merges its claims
+    under the userinfo claims: Entra ID sends group claims only in the ID token."""
+    from chainlit.oauth_providers import OAuthProvider
+    from chainlit.user import User
+
+    class OrganisationProvider(OAuthProvider):
+        id = settings.oidc_name
+        env: list[str] = []  # configured by Settings, not by OAUTH_* variables
+
+        def __init__(self):
+            self.client_id, self.client_secret = settings.oidc_client_id, settings.oidc_client_secret
+            self.authorize_url = document["authorization_endpoint"]
+            self.authorize_params = {"scope": settings.oidc_scopes, "response_type": "code"}
+            self._id_tokens: dict[str, str] = {}  # access token -> its ID token, until userinfo is read
+
+        async def get_raw_token_response(self, code: str, url: str) -> dict:
+            payload = {"client_id": self.client_id, "client_secret": self.client_secret, "code": code,
+                       "grant_type": "authorization_code", "redirect_uri": url}
+            async with httpx.AsyncClient(timeout=30) as client:
+                response = await client.post(document["token_endpoint"], data=payload)
+                response.raise_for_status()
+                return response.json()
+
+        async def get_token(self, code: str, url: str) -> str:
+            from fastapi import HTTPException
+
+            answer = await self.get_raw_token_response(code, url)
+            token = answer.get("access_token")
+            if not token:
+                raise HTTPException(status_code=400, detail="Inloggningstjänsten gav ingen åtkomsttoken.")
+            if answer.get("id_token"):
+                self._id_tokens[token] = answer["id_token"]
+            return token
+
+        async def get_user_info(self, token: str):
+            async with httpx.AsyncClient(timeout=30) as client:
+                response = await client.get(document["userinfo_endpoint"], headers={"Authorization": f"Bearer {token}"})
+                response.raise_for_status()
+                userinfo = response.json()
+            id_token = self._id_tokens.pop(token, None)
+            id_claims = verified_claims(id_token, document, settings.oidc_client_id) if id_token else {}
+            claims = {**id_claims, **userinfo}
+            if not claims.get(settings.oidc_groups_claim) and id_claims.get(settings.oidc_groups_claim):
+                claims[settings.oidc_groups_claim] = id_claims[settings.oidc_groups_claim]  # Entra: groups in the ID token only
+            return claims, User(identifier=str(claims.get(settings.oidc_user_claim) or claims.get("sub")),
+                                metadata={"provider": self.id})
+
+    return OrganisationProvider()
+
+
+def verified_claims(id_token: str, document: dict[str, Any], client_id: str | None) -> dict[str, Any]:
+    """The ID token's claims after checking its signature with the provider's JWKS."""
+    import jwt
+
+    key = jwt.PyJWKClient(document["jwks_uri"]).get_signing_key_from_jwt(id_token)
+    return jwt.decode(id_token, key.key, algorithms=["RS256", "ES256"], audience=client_id, issuer=document.get("issuer"))
+
+
+def install_provider(settings) -> None:
+    """Put the organisation's provider first in Chainlit's list (before `@cl.oauth_callback`)."""
+    from chainlit import oauth_providers
+
+    provider = organisation_provider(settings, discover(settings.oidc_issuer))
+    oauth_providers.providers[:] = [p for p in oauth_providers.providers if p.id != provider.id]
+    oauth_providers.providers.insert(0, provider)
+
+
+def check_settings(settings) -> None:
+    """The errors `kulturassistent chat` reports before starting: missing settings, unreadable discovery."""
+    if not settings.oidc_issuer:
+        raise OIDCConfigError("KA_OIDC_ISSUER måste vara satt för KA_CHAT_AUTH=oidc.")
     if not (settings.oidc_client_id and settings.oidc_client_secret):
         raise OIDCConfigError("KA_OIDC_CLIENT_ID och KA_OIDC_CLIENT_SECRET måste vara satta för KA_CHAT_AUTH=oidc.")
-    return {
-        "OAUTH_GENERIC_NAME": settings.oidc_name,
-        "OAUTH_GENERIC_CLIENT_ID": settings.oidc_client_id,
-        "OAUTH_GENERIC_CLIENT_SECRET": settings.oidc_client_secret,
-        "OAUTH_GENERIC_AUTH_URL": document["authorization_endpoint"],
-        "OAUTH_GENERIC_TOKEN_URL": document["token_endpoint"],
-        "OAUTH_GENERIC_USER_INFO_URL": document["userinfo_endpoint"],
-        "OAUTH_GENERIC_SCOPES": settings.oidc_scopes,
-        "OAUTH_GENERIC_USER_IDENTIFIER": settings.oidc_user_claim,
-    }
+    discover(settings.oidc_issuer)
 
 
 def claim_groups(raw: dict[str, Any], claim: str) -> list[str]:
