@@ -26,6 +26,7 @@ CLIENT_ID, CLIENT_SECRET = "kulturassistenten", "hemlig-klientnyckel"
 ACCOUNTS = {
     "anna": Account("anna-lösen-1", "anna@kommun.se", ["kultur-admin", "kulturnamnden"]),
     "bertil": Account("bertil-lösen-1", "bertil@kommun.se", []),  # a user with no groups
+    "david": Account("david-lösen-1", "david@kommun.se", ["ekonomi"]),  # in another group than anna
     "cecilia": Account("cecilia-lösen-1", "cecilia@kommun.se", ["kultur-admin"], groups_in_userinfo=False),  # Entra-like
 }
 
@@ -140,7 +141,7 @@ def test_authorization_code_flow_signs_in_maps_groups_and_refuses_a_wrong_passwo
     assert users["anna"]["role"] == "admin" and users["anna"]["groups"] == ["kultur-admin", "kulturnamnden"]
     assert users["bertil"]["role"] == "user" and users["bertil"]["groups"] == []
     assert users["cecilia"]["role"] == "admin"  # groups from the verified ID token, not userinfo
-    assert set(users) == {"anna", "bertil", "cecilia"}
+    assert set(users) == {"anna", "bertil", "cecilia"}  # david signs in in the access test
     assert "/jwks" in provider.requests
 
 
@@ -156,7 +157,7 @@ def _ask(page, question: str) -> str:
 
 def test_a_restricted_document_reaches_only_its_group_on_every_path(oidc_server, provider, browser, tmp_path):
     server, data = oidc_server
-    context, page = _sign_in(browser, server, "bertil", ACCOUNTS["bertil"].password)  # no groups
+    context, page = _sign_in(browser, server, "david", ACCOUNTS["david"].password)  # in ekonomi, not kulturnamnden
     page.locator("[id^=starter-]").first.wait_for(timeout=30_000)
     answer = _ask(page, QUESTION)
     assert "1,8 miljoner" not in answer and "Glasbruksmuseet" not in answer, answer
@@ -187,8 +188,8 @@ def test_a_restricted_document_reaches_only_its_group_on_every_path(oidc_server,
         ).fetchall()
     texts = [(user, (data / "chat-files" / key).read_text(encoding="utf-8")) for user, key in panels]
     assert any(user == "anna" and "Glasbruksmuseet" in text for user, text in texts)
-    assert any(user == "bertil" for user, _ in texts)  # he has panels, none of them the restricted one
-    assert not any(user == "bertil" and "Glasbruksmuseet" in text for user, text in texts)
+    assert any(user == "david" for user, _ in texts)  # he has panels, none of them the restricted one
+    assert not any(user == "david" and "Glasbruksmuseet" in text for user, text in texts)
     out = tmp_path / "feedback.jsonl"
     exported = subprocess.run(
         [sys.executable, "-m", "assistant", "feedback", "export", "--out", str(out)],
