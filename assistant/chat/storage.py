@@ -50,6 +50,7 @@ class LocalStorageClient(BaseStorageClient):
         self, object_key: str, data: bytes | str, mime: str = "application/octet-stream",
         overwrite: bool = True, content_disposition: str | None = None,
     ) -> dict[str, Any]:
+        object_key = _owned_key(object_key)
         path = self.path_for(object_key)
         if path is None:
             return {}
@@ -71,6 +72,23 @@ class LocalStorageClient(BaseStorageClient):
 
     async def close(self) -> None:
         return None
+
+
+def _owned_key(object_key: str) -> str:
+    """The data layer prefixes a key with the thread owner's id, or with "unknown" when the thread
+    row is not written yet (the first answer of a conversation, its elements racing the thread
+    insert). Such a file would then be served to nobody, so it goes under the id of the session's
+    user, who is the thread's owner; the data layer stores the key we return."""
+    owner, _, rest = object_key.partition("/")
+    if owner != "unknown" or not rest:
+        return object_key
+    try:
+        from chainlit.context import context
+
+        user_id = getattr(context.session.user, "id", None)
+    except Exception:  # no session in this context (a script, a test): keep the key
+        return object_key
+    return f"{user_id}/{rest}" if isinstance(user_id, str) and is_plain_key(user_id) else object_key
 
 
 def register_file_route(app, storage: LocalStorageClient, owner_id_of) -> None:

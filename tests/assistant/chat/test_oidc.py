@@ -187,6 +187,11 @@ def test_a_restricted_document_reaches_only_its_group_on_every_path(oidc_server,
             'WHERE e."objectKey" IS NOT NULL'
         ).fetchall()
     texts = [(user, (data / "chat-files" / key).read_text(encoding="utf-8")) for user, key in panels]
+    with sqlite3.connect(data / "chat.sqlite") as conn:
+        ids = dict(conn.execute('SELECT "identifier", "id" FROM users'))
+    # Every panel file lies in its owner's folder (the only one the file route serves it from),
+    # the first answer's too, whose elements race the thread row (storage._owned_key).
+    assert all(key.startswith(f"{ids[user]}/") for user, key in panels), panels
     assert any(user == "anna" and "Glasbruksmuseet" in text for user, text in texts)
     assert any(user == "david" for user, _ in texts)  # he has panels, none of them the restricted one
     assert not any(user == "david" and "Glasbruksmuseet" in text for user, text in texts)
