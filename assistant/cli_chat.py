@@ -208,12 +208,13 @@ def _report_purge(report, days: int) -> None:
 def widget_token(
     username: Annotated[str, typer.Argument(help="Användaren widgeten loggar in som.")],
     hours: Annotated[float, typer.Option(help="Giltighetstid i timmar.")] = 8.0,
+    group: Annotated[list[str] | None, typer.Option("--group", help="Åtkomstgrupp (kan anges flera gånger).")] = None,
 ) -> None:
     """Skriv ut en inloggningstoken för widgeten (intranätets server gör normalt detta per sidvisning)."""
     from assistant.chat.widget import widget_token as make_token
 
     try:
-        print(make_token(get_settings(), username, hours))
+        print(make_token(get_settings(), username, hours, group or []))
     except ValueError as exc:
         errors.print(f"[bold red]Fel:[/] {exc}")
         raise typer.Exit(2)

