@@ -29,6 +29,7 @@ errors = Console(stderr=True)
 def _register_subcommands() -> None:
     from assistant.cli_chat import audit_app, chat, feedback_app, purge, user_app, widget_app
     from assistant.cli_eval import app as eval_app
+    from assistant.cli_trail import beslut
 
     app.add_typer(eval_app, name="eval")
     app.command()(chat)
@@ -37,6 +38,7 @@ def _register_subcommands() -> None:
     app.add_typer(audit_app, name="audit")
     app.add_typer(widget_app, name="widget")
     app.command()(purge)
+    app.command()(beslut)
 
 USAGE_ERROR = 2
 
@@ -223,9 +225,13 @@ def ask(
     if answer.notice:
         errors.print(f"[yellow]{answer.notice}[/]")
     console.print(Markdown(answer.answer))
-    if answer.citations:
+    print_sources(answer.citations)
+
+
+def print_sources(citations) -> None:
+    if citations:
         console.print("\n[bold]Källor[/]")
-    for c in answer.citations:
+    for c in citations:
         # Titles and sections come from documents: never rich markup, and only http(s) addresses.
         date = c.published or "odaterad"
         if c.published and c.published_source == DateSource.modified:

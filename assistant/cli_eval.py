@@ -127,3 +127,26 @@ def report(
         held_out={n: r["aggregate"] for n, r in held_out.items()}, realdocs=realdocs,
     )
     console.print(f"Skrev {path} och {path.with_suffix('.png')}")
+
+
+@app.command()
+def trails(
+    split: Annotated[str, typer.Option("--split", help="dev, test eller all.")] = "dev",
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    corpus: Annotated[Path, typer.Option("--corpus")] = DEFAULT_CORPUS,
+    realdocs: Annotated[Path, typer.Option("--realdocs")] = DEFAULT_REALDOCS,
+) -> None:
+    """Beslutsspår: fullständighet (andel förväntade steg som finns och är citerade) mot baslinjer."""
+    from evals.trail_eval import evaluate_trails
+    from evals.trails import load_trail_questions, split_ids
+
+    questions = load_trail_questions()
+    if split != "all":
+        wanted = set(split_ids(questions)[split])
+        questions = [q for q in questions if q.id in wanted]
+    result = evaluate_trails(get_settings(), corpus, realdocs, questions)
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    for name, metrics in result["aggregate"].items():
+        console.print(f"[bold]{name}[/]: " + ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in metrics.items()))

@@ -19,6 +19,12 @@ from ingest.analyzer import SwedishAnalyzer
 _LIST_QUESTION = re.compile(r"\b(vilka|lista|områden|which|what are|list)\b", re.I)
 _TIME_QUESTION = re.compile(r"\b(när|vilket år|vilket datum|tidplan|tidslinje|datum|when|what year)\b", re.I)
 _DEFINITION_QUESTION = re.compile(r"\b(vad är|vad menas|vad innebär|vad betyder|what is|what does)\b", re.I)
+# How and why something was decided, and by whom: answered with a decision trail (assistant/trail.py).
+_DECISION_QUESTION = re.compile(
+    r"\b(?:beslut\w*|besl[öu]t|reserver\w*|protokollsanteckning\w*|motiver\w*|grundade\w*|"
+    r"decided|decision\w*|reservation\w*|justif\w*)\b",
+    re.I,
+)
 _SFS_NUMBER = re.compile(r"\b\d{4}:\d+\b")
 # Decision-making bodies ("regionfullmäktige", "Kulturrådets styrelse", "kultur- och fritidsnämnden",
 # "regeringen"): a question names its body as it names a region, and a date or decision of another
@@ -78,6 +84,7 @@ class Query(BaseModel):
     wants_list: bool = False
     chronological: bool = False
     wants_definition: bool = False
+    about_decision: bool = False
     regulation_refs: tuple[str, ...] = ()
     # The asks an answer must cover one by one (one part, the whole question, for a single ask).
     parts: tuple[QueryPart, ...] = ()
@@ -159,6 +166,7 @@ class QueryAnalyzer:
             wants_list=bool(_LIST_QUESTION.search(question)),
             chronological=bool(_TIME_QUESTION.search(question)),
             wants_definition=bool(_DEFINITION_QUESTION.search(question)),
+            about_decision=bool(_DECISION_QUESTION.search(resolved_text)),
             regulation_refs=tuple(_SFS_NUMBER.findall(question)),
             parts=parts,
         )

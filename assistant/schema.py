@@ -241,6 +241,7 @@ class Answer(BaseModel):
     notice: str | None = Field(None, description="E.g. that the LLM failed and the extractive answer is shown.")
     timings: dict[str, float] = Field(default_factory=dict)
     retrieved: list[RetrievedChunk] = Field(default_factory=list, exclude=True)
+    trail: DecisionTrail | None = Field(None, description="For a question about a decision: how it was reached, step by step.")
 
 
 class FileOutcome(str, Enum):
@@ -285,3 +286,91 @@ class IndexStatus(BaseModel):
     dimension: int | None
     store: str
     lexical_index: str
+
+
+# Decision catalogue (ingest/decisions.py builds it, assistant/trail.py follows it). Every piece
+# keeps the chunk it was read from, so each step of a trail cites its source passage.
+class Statement(BaseModel):
+    text: str
+    chunk_id: str
+    position: int | None = Field(None, description="The unit's position in its chunk (assistant.units), as sentence vectors key it.")
+
+
+class DecisionReference(BaseModel):
+    """'Kulturnämnden beslutade den 7 december 2023, § 118', 'Kulturnämndens beslut 2024-02-15, § 12'."""
+    text: str
+    body: str = Field("", description="'' when the text names none: the referring record's own body.")
+    date: str
+    item: str
+    chunk_id: str
+
+
+class RegulationReference(BaseModel):
+    """'förordningen (2010:2012)', '8 § förordningen (2010:2012)'."""
+    text: str
+    sfs: str
+    paragraph: str | None = None
+    chunk_id: str
+
+
+class BasisDocument(BaseModel):
+    """One line of a Beslutsunderlag: 'Sammanställning av remissvar, 2024-04-12'."""
+    text: str
+    title: str
+    date: str | None = None
+    chunk_id: str
+
+
+class DecisionRecord(BaseModel):
+    record_id: str
+    doc_id: str
+    body: str
+    date: str | None
+    item: str | None = Field(None, description="'§ 45'; None for a decision document without items.")
+    case_number: str | None = None
+    title: str
+    decision: list[Statement] = Field(default_factory=list)
+    justification: list[Statement] = Field(default_factory=list)
+    basis: list[BasisDocument] = Field(default_factory=list)
+    reservations: list[Statement] = Field(default_factory=list)
+    notes: list[Statement] = Field(default_factory=list, description="Protokollsanteckningar.")
+    decision_refs: list[DecisionReference] = Field(default_factory=list)
+    regulation_refs: list[RegulationReference] = Field(default_factory=list)
+    chunk_ids: list[str] = Field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        """'Kulturnämnden 2024-06-19 § 45 Regional kulturplan …'."""
+        return " ".join(p for p in (self.body, self.date, self.item, self.title) if p)
+
+
+class TrailRole(str, Enum):
+    decision = "decision"
+    justification = "justification"
+    basis = "basis"
+    reservation = "reservation"
+    note = "note"
+    earlier_decision = "earlier_decision"
+    regulation = "regulation"
+
+
+class TrailStep(BaseModel):
+    role: TrailRole
+    text: str
+    depth: int = Field(0, description="0: the decision asked about; 1: an earlier decision it rests on, …")
+    citation: int | None = Field(None, description="Number of the citation of the passage the step is written in.")
+    link: int | None = Field(None, description="Citation of the source a reference resolves to (an earlier decision, a document, a §).")
+    resolved: bool = Field(True, description="False for a reference to a source that is not indexed (or not visible).")
+
+
+class DecisionTrail(BaseModel):
+    question: str
+    found: bool
+    english: bool = False
+    decision: str = Field("", description="The record's label, '' when none was found.")
+    record_id: str | None = None
+    steps: list[TrailStep] = Field(default_factory=list)
+    citations: list[Citation] = Field(default_factory=list)
+
+
+Answer.model_rebuild()  # `trail` refers to DecisionTrail, defined after Answer

@@ -13,10 +13,12 @@ from assistant.query import Query, QueryAnalyzer
 from assistant.rerank import EvidenceReranker
 from assistant.safe_text import defang_markdown
 from assistant.retrieval import HybridRetriever, RetrievalMode
-from assistant.schema import Answer, RetrievedChunk, SearchFilters
+from assistant.schema import Answer, DecisionTrail, RetrievedChunk, SearchFilters
+from assistant.trail import TrailBuilder
 from assistant.settings import Settings
 from assistant.unreadable import readable, unreadable_answer
 from assistant.vocabulary import Vocabulary
+from ingest.decisions import RECORD_TYPES
 from ingest.embedders import build_embedder
 from ingest.index import IndexHandle
 
@@ -40,6 +42,9 @@ class Assistant:
             lexical.analyzer, lexical.idf,
             min_support=settings.abstain_min_support, semantic_weight=settings.semantic_weight,
             vocabulary=Vocabulary(lexical.has_term, lexical.has_term_with_prefix, lexical.analyzer.stem),
+        )
+        self.trails = TrailBuilder(
+            self.index.decisions, self.index.chunks, lexical.conn, lexical.analyzer, similarities=self._sentence_similarities,
         )
         llm = build_llm(settings)
         # The extractive answerer doubles as the LLM's fallback, so a failing endpoint still answers.
@@ -94,6 +99,9 @@ class Assistant:
             timings["llm_ms"] = round((last_delta - retrieved) * 1000, 2)
         else:
             answer = self.extractive.answer(query, hits, self._similarities(query, hits))
+        if query.about_decision and scan_answer is None:
+            trail = self.trail(question, filters=filters, query=query)
+            answer.trail = trail if trail.found else None
         answer.answer = defang_markdown(answer.answer)
         chunks = [] if llm else _text_chunks(answer.answer)
         done = time.perf_counter()
@@ -105,6 +113,21 @@ class Assistant:
         }
         yield from chunks
         yield answer
+
+    def trail(
+        self, question: str, history: list[str] | None = None, filters: SearchFilters | None = None,
+        query: Query | None = None,
+    ) -> DecisionTrail:
+        """The decision trail for a question about a decision (see assistant/trail.py), searched
+        among minutes and decision documents within `filters`. Pass `query` when the question has
+        already been analysed (the chat does, for its answer)."""
+        query = query or self.queries.analyze(question, history or [])
+        filters = filters or SearchFilters()
+        types = [t for t in RECORD_TYPES if not filters.doc_types or t in filters.doc_types]
+        if not types:
+            return DecisionTrail(question=question, found=False, english=query.english)
+        hits = self.retriever.search(query, filters=filters.model_copy(update={"doc_types": types}), top_k=self.settings.top_k)
+        return self.trails.build(query, hits, filters)
 
     def _retrieve(self, query: Query, filters: SearchFilters | None) -> list[RetrievedChunk]:
         hits = self.retriever.search(query, filters=filters, top_k=self.settings.top_k * 2)
@@ -123,10 +146,13 @@ class Assistant:
 
     def _similarities(self, query: Query, hits: list[RetrievedChunk]) -> Similarities | None:
         """The question's similarity to every stored sentence of the hits (None without sentence vectors)."""
+        return self._sentence_similarities(query, [h.meta.chunk_id for h in hits])
+
+    def _sentence_similarities(self, query: Query, chunk_ids: list[str]) -> Similarities | None:
         sentences = getattr(self.index, "sentences", None)
-        if sentences is None or not hits or self.retriever.mode == "lexical":
+        if sentences is None or not chunk_ids or self.retriever.mode == "lexical":
             return None
-        return sentences.similarities(self.retriever.query_vector(query), [h.meta.chunk_id for h in hits])
+        return sentences.similarities(self.retriever.query_vector(query), chunk_ids)
 
     def close(self) -> None:
         self.index.close()

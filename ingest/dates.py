@@ -19,21 +19,21 @@ MONTHS = {
 }
 _ISO = r"(?P<iso>(?:19|20)\d{2}-[01]\d-[0-3]\d)"
 _SPELLED = rf"(?P<day>[0-3]?\d)\s+(?P<month>{'|'.join(MONTHS)})\s+(?P<year>(?:19|20)\d{{2}})"
-_DATE = rf"(?:{_ISO}|{_SPELLED})"
+DATE = rf"(?:{_ISO}|{_SPELLED})"
 # Up to four words between the verb and the date: 'av regionfullmäktige den', 'i kulturnämnden'.
 _DECIDED = r"(?:fastställd|fastställt|antagen|antaget|antogs|beslutad|beslutat|godkänd|godkänt)(?:\s+[\wåäö§,]+){0,4}?\s+(?:den\s+)?"
 _PHRASES = [
-    re.compile(rf"sammanträdesdatum\s*:?\s*{_DATE}", re.I),
-    re.compile(rf"\b{_DECIDED}{_DATE}", re.I),
-    re.compile(rf"^\s*(?:datum|daterad|dag för beslut)\s*:?\s*{_DATE}", re.I | re.M),
+    re.compile(rf"sammanträdesdatum\s*:?\s*{DATE}", re.I),
+    re.compile(rf"\b{_DECIDED}{DATE}", re.I),
+    re.compile(rf"^\s*(?:datum|daterad|dag för beslut)\s*:?\s*{DATE}", re.I | re.M),
 ]
-_ANY_DATE = re.compile(rf"\b{_DATE}\b", re.I)
+_ANY_DATE = re.compile(rf"\b{DATE}\b", re.I)
 _FILE_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-_]?([01]\d)[-_]?([0-3]\d)(?!\d)")
 _FIRST_PAGE_END = re.compile(r"^<!-- page 2 -->$", re.M)
 HEAD_CHARS = 6000  # the set phrases stand near the start of a document
 
 
-def _as_iso(match: re.Match[str]) -> str | None:
+def as_iso(match: re.Match[str]) -> str | None:
     if match["iso"]:
         return match["iso"]
     month = MONTHS[match["month"].lower()]
@@ -47,10 +47,10 @@ def date_in_text(text: str, header: str = "") -> str | None:
     head = f"{header}\n{text[:HEAD_CHARS]}"
     for phrase in _PHRASES:
         for match in phrase.finditer(head):
-            if found := _as_iso(match):
+            if found := as_iso(match):
                 return found
     first_page = text[: m.start()] if (m := _FIRST_PAGE_END.search(text)) else ""
-    dates = {d for m in _ANY_DATE.finditer(first_page) if (d := _as_iso(m))}
+    dates = {d for m in _ANY_DATE.finditer(first_page) if (d := as_iso(m))}
     return dates.pop() if len(dates) == 1 else None  # several dates on a title page: none is sure
 
 

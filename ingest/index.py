@@ -9,10 +9,13 @@ from collections import Counter
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.schema import MetadataMode, TextNode
 
-from assistant.schema import DateSource, IndexStatus
+from assistant.schema import ChunkMeta, DateSource, IndexStatus
 from assistant.settings import Settings
 from ingest import generations
 from ingest.chunk_store import ChunkStore
+from ingest import decision_catalogue
+from ingest.decision_catalogue import DecisionCatalogue
+from ingest.decisions import extract_records
 from ingest.embedders import embedder_identity
 from ingest.lexical import LexicalIndex, engine_path, open_lexical
 from ingest.manifest import Manifest, ManifestEntry
@@ -32,10 +35,20 @@ class IndexHandle:
         self.lexical = lexical
         self.manifest = Manifest(lexical.conn)
         self.chunks = ChunkStore(lexical.conn)
+        self.decisions = DecisionCatalogue(lexical.conn)
         sentence_store.create_schema(lexical.conn)
         self._rebuilding_for = rebuilding_for
         self._marked_unfinished = False
         self._fill_chunk_store()
+        self._refresh_decisions()
+
+    def _refresh_decisions(self) -> None:
+        """A catalogue missing or written by an older extraction is rebuilt from the chunk store."""
+        if self.lexical.get_meta(decision_catalogue.VERSION_KEY) == decision_catalogue.VERSION:
+            return
+        with self.lexical.transaction() as tx:
+            self.decisions.rebuild_from_chunks(tx)
+        self.lexical.set_meta(decision_catalogue.VERSION_KEY, decision_catalogue.VERSION)
 
     def _fill_chunk_store(self) -> None:
         """An index written before the chunk store existed gets it from Chroma's records, once."""
@@ -105,6 +118,7 @@ class IndexHandle:
                 lexical_texts = [(n.node_id, n.get_content(metadata_mode=MetadataMode.EMBED)) for n in nodes]
                 self.lexical.replace_document(entry.doc_id, lexical_texts, tx)
                 self.chunks.replace_document(entry.doc_id, nodes, tx)
+                self.decisions.replace_document(entry.doc_id, _records_of(nodes), tx)
                 if self.sentences is not None:
                     rows = [rows_of_chunk[n.node_id] for n in nodes if n.node_id in rows_of_chunk]
                     self.sentences.replace_document(entry.doc_id, rows, tx)
@@ -118,6 +132,7 @@ class IndexHandle:
         with self.lexical.transaction() as tx:
             self.lexical.remove_document(entry.doc_id, tx)
             self.chunks.remove_document(entry.doc_id, tx)
+            self.decisions.remove_document(entry.doc_id, tx)
             sentence_store.remove_document(entry.doc_id, tx)
             self.manifest.forget(entry.doc_id, tx)
 
@@ -158,6 +173,11 @@ class IndexHandle:
 
     def close(self) -> None:
         self.lexical.close()
+
+
+def _records_of(nodes: list[TextNode]) -> list:
+    chunks = [(ChunkMeta.from_store(n.metadata), n.get_content(metadata_mode=MetadataMode.NONE)) for n in nodes]
+    return extract_records(sorted(chunks, key=lambda c: c[0].chunk_index))
 
 
 def _remove_stale(settings: Settings) -> None:

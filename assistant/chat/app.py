@@ -22,7 +22,8 @@ from assistant.chat.guards import register_ownership_guards
 from assistant.chat.ops import configure_logging, register_readiness_route
 from assistant.conversation import is_english
 from assistant.safe_text import defang_markdown
-from assistant.schema import DOC_TYPE_LABELS_SV, Answer, DocType, IngestSummary, SearchFilters, date_sort_key
+from assistant.schema import DOC_TYPE_LABELS_SV, Answer, Citation, DocType, IngestSummary, SearchFilters, date_sort_key
+from assistant.trail import render_trail
 from assistant.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -159,10 +160,9 @@ def _filters(options: dict) -> tuple[SearchFilters, str | None]:
     return filters, warning
 
 
-def _elements(answer: Answer) -> list:
-    english = is_english(answer.question)
+def _elements(citations: list[Citation], english: bool) -> list:
     elements = []
-    for c in answer.citations:
+    for c in citations:
         # The panel opens from the marker only if its name occurs in the text. Names repeat
         # across answers; Chainlit resolves a marker to the element of its own message (forId),
         # which the browser tests check for every marker of every answer.
@@ -268,7 +268,7 @@ async def on_message(message: cl.Message):
     if answer.notice:
         content = f"*{answer.notice}*\n\n{content}"
     msg.content = content
-    msg.elements = _elements(answer)
+    msg.elements = _elements(answer.citations, is_english(answer.question))
     msg.metadata = {
         "abstained": answer.abstained,
         "cited_docs": [c.doc_id for c in answer.citations],
@@ -276,6 +276,12 @@ async def on_message(message: cl.Message):
         "mode": answer.mode,
     }
     await msg.send()
+    if answer.trail is not None:
+        # A question about a decision also gets its trail, each step with its own source panel.
+        await cl.Message(
+            content=render_trail(answer.trail), author="Kulturassistenten",
+            elements=_elements(answer.trail.citations, answer.trail.english), metadata={"trail": answer.trail.record_id},
+        ).send()
     cl.user_session.set("history", [*history, message.content])
     try:
         await audit.record(
