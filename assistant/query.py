@@ -19,10 +19,11 @@ from ingest.analyzer import SwedishAnalyzer
 _LIST_QUESTION = re.compile(r"\b(vilka|lista|områden|which|what are|list)\b", re.I)
 _TIME_QUESTION = re.compile(r"\b(när|vilket år|vilket datum|tidplan|tidslinje|datum|when|what year)\b", re.I)
 _DEFINITION_QUESTION = re.compile(r"\b(vad är|vad menas|vad innebär|vad betyder|what is|what does)\b", re.I)
-# How and why something was decided, and by whom: answered with a decision trail (assistant/trail.py).
+# How and why a past decision was taken, and who reserved themselves: answered with a decision
+# trail (assistant/trail.py). Present-tense role questions ('Vem beslutar om …?') are not.
 _DECISION_QUESTION = re.compile(
-    r"\b(?:beslut\w*|besl[öu]t|reserver\w*|protokollsanteckning\w*|motiver\w*|grundade\w*|"
-    r"decided|decision\w*|reservation\w*|justif\w*)\b",
+    r"\b(?:beslutade|beslöt|beslutet|beslutets|reserverade|reserverat|protokollsanteckning\w*|motiverade\w*|grundade\w*|"
+    r"decided|reservation\w*|justified)\b",
     re.I,
 )
 _SFS_NUMBER = re.compile(r"\b\d{4}:\d+\b")
