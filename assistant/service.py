@@ -120,7 +120,7 @@ class Assistant:
     ) -> DecisionTrail:
         """The decision trail for a question about a decision (see assistant/trail.py), searched
         among minutes and decision documents within `filters`. Pass `query` when the question has
-        already been analysed (the chat does, for its answer)."""
+        already been analysed (`ask_stream` does, for its answer)."""
         query = query or self.queries.analyze(question, history or [])
         filters = filters or SearchFilters()
         types = [t for t in RECORD_TYPES if not filters.doc_types or t in filters.doc_types]

@@ -73,10 +73,10 @@ class TrailBuilder:
         head = _normal(title.split(",")[0])
         if len(head.split()) < 3:
             return None
-        for doc_id, doc_title, chunk_ids in self.conn.execute("SELECT doc_id, title, chunk_ids FROM documents"):
+        for doc_id, doc_title in self.conn.execute("SELECT doc_id, title FROM documents"):
             if doc_id != own_doc and (head in _normal(doc_title) or _normal(doc_title) in head):
-                ids = json.loads(chunk_ids)
-                if ids:
+                (chunk_ids,) = self.conn.execute("SELECT chunk_ids FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+                if ids := json.loads(chunk_ids):
                     return doc_id, ids[0]
         return None
 

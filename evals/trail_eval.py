@@ -7,9 +7,9 @@ import time
 from pathlib import Path
 
 from assistant.settings import Settings
+from evals.metrics import percentile
 from evals.trails import TrailQuestion, mean, score_text, score_trail
 
-COLUMNS = ["record_hit", "trail_completeness", "steps_cited", "chars_median", "latency_p50_ms"]
 
 
 def combined_folder(settings: Settings, corpus: Path, realdocs: Path) -> Path:
@@ -23,14 +23,6 @@ def combined_folder(settings: Settings, corpus: Path, realdocs: Path) -> Path:
         if not link.exists():
             link.symlink_to(target.resolve(), target_is_directory=True)
     return folder
-
-
-def _median(values: list[float]) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return 0.0
-    mid = len(ordered) // 2
-    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
 
 
 def evaluate_trails(settings: Settings, corpus: Path, realdocs: Path, questions: list[TrailQuestion]) -> dict:
@@ -57,15 +49,15 @@ def evaluate_trails(settings: Settings, corpus: Path, realdocs: Path, questions:
         "record_hit": mean([r["record_hit"] for r in rows]),
         "trail_completeness": mean([r["trail_completeness"] for r in rows]),
         "steps_cited": mean([r["steps_cited"] for r in rows]),
-        "chars_median": _median([r["chars"] for r in rows]),
-        "latency_p50_ms": _median(latencies),
+        "chars_median": percentile([r["chars"] for r in rows], 50),
+        "latency_p50_ms": percentile(latencies, 50),
         "questions": len(rows),
     }
     return {
         "per_question": rows,
         "aggregate": {
             "ours (decision trail)": ours,
-            "our answer (words only)": {"trail_completeness": mean(answer_scores), "chars_median": _median(answer_chars)},
-            "top-3 dump (words only)": {"trail_completeness": mean(dump_scores), "chars_median": _median(dump_chars)},
+            "our answer (words only)": {"trail_completeness": mean(answer_scores), "chars_median": percentile(answer_chars, 50)},
+            "top-3 dump (words only)": {"trail_completeness": mean(dump_scores), "chars_median": percentile(dump_chars, 50)},
         },
     }

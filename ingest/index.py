@@ -15,7 +15,7 @@ from ingest import generations
 from ingest.chunk_store import ChunkStore
 from ingest import decision_catalogue
 from ingest.decision_catalogue import DecisionCatalogue
-from ingest.decisions import extract_records
+from ingest.decisions import RECORD_TYPES, extract_records
 from ingest.embedders import embedder_identity
 from ingest.lexical import LexicalIndex, engine_path, open_lexical
 from ingest.manifest import Manifest, ManifestEntry
@@ -176,6 +176,9 @@ class IndexHandle:
 
 
 def _records_of(nodes: list[TextNode]) -> list:
+    # Most documents hold no decisions: their chunks are not parsed back into metadata at all.
+    if not nodes or nodes[0].metadata.get("doc_type") not in {t.value for t in RECORD_TYPES}:
+        return []
     chunks = [(ChunkMeta.from_store(n.metadata), n.get_content(metadata_mode=MetadataMode.NONE)) for n in nodes]
     return extract_records(sorted(chunks, key=lambda c: c[0].chunk_index))
 
