@@ -78,6 +78,9 @@ class Query(BaseModel):
     # Names, years and SFS numbers the question is about, each as the index terms that spell it.
     entities: tuple[str, ...] = ()
     entity_terms: tuple[frozenset[str], ...] = ()
+    # The same for the question as it stands alone: a follow-up ("Och när beslutade de om den?")
+    # is also about the names it borrows from the conversation.
+    subject_entity_terms: tuple[frozenset[str], ...] = ()
     # Names in answer_types.ANSWER_KINDS of the kinds of answer asked for (date, amount, ...).
     shape_kinds: tuple[str, ...] = ()
     # "hur många anställda": what a count must count (None when no count is asked for).
@@ -140,18 +143,13 @@ class QueryAnalyzer:
         base = standalone or question
         search = f"{base} {swedish_equivalents(base)}" if english else base
         search_text = f"{history[-1]} {search}" if follow_up else search
-        # A currency or unit ("SEK", "MSEK") says what kind of amount is asked for, not what it is about.
-        entities = tuple(e for e in question_entities(question) if not AMOUNT_HEADING.fullmatch(e))
-        entities += tuple(m.group(0) for m in _BODY.finditer(question) if m.group(0) not in entities)
-        if english:
-            entities = tuple(e for e in entities if not _title_word(e, question))
-        # Whole words only (a compound fragment of "Helsingborgs" does not name Helsingborg), and
-        # a paragraph reference only as itself: "6 §" is not named by any passage holding a 6.
-        terms_of_entity = {
-            e: frozenset(t for t, w in self.analyzer.analyze(e).items() if w >= 1.0 and ("§" in t or "§" not in e))
-            for e in entities
-        }
+        entities, terms_of_entity = self._entities(question, english)
         entity_terms = tuple(g for g in (terms_of_entity[e] for e in entities) if g)
+        if follow_up and resolved_text != question:
+            subject, terms_of_subject = self._entities(resolved_text, english)
+            subject_entity_terms = tuple(g for g in (terms_of_subject[e] for e in subject) if g)
+        else:
+            subject_entity_terms = entity_terms
         counted = COUNTED.search(question)
         answer_terms = self._answer_terms(question, history, english, entities)
         parts = self._parts(question, history, english, entities, terms_of_entity, answer_terms)
@@ -160,7 +158,7 @@ class QueryAnalyzer:
             resolved_text=resolved_text,
             answer_terms=answer_terms,
             search_terms=self._weighted(dict(self.analyzer.analyze_query(search_text))),
-            entities=entities, entity_terms=entity_terms,
+            entities=entities, entity_terms=entity_terms, subject_entity_terms=subject_entity_terms,
             # Each part ("Vem … och när …?") asks for its own kinds; the question for all of them.
             shape_kinds=tuple(name for name in ANSWER_KINDS if any(name in part.shape_kinds for part in parts)),
             counted_terms=self.analyzer.term_set(counted.group(1)) if counted and not english else None,
@@ -171,6 +169,21 @@ class QueryAnalyzer:
             regulation_refs=tuple(_SFS_NUMBER.findall(question)),
             parts=parts,
         )
+
+    def _entities(self, text: str, english: bool) -> tuple[tuple[str, ...], dict[str, frozenset[str]]]:
+        """The names, years and SFS numbers `text` mentions, each with the index terms that spell it."""
+        # A currency or unit ("SEK", "MSEK") says what kind of amount is asked for, not what it is about.
+        entities = tuple(e for e in question_entities(text) if not AMOUNT_HEADING.fullmatch(e))
+        entities += tuple(m.group(0) for m in _BODY.finditer(text) if m.group(0) not in entities)
+        if english:
+            entities = tuple(e for e in entities if not _title_word(e, text))
+        # Whole words only (a compound fragment of "Helsingborgs" does not name Helsingborg), and
+        # a paragraph reference only as itself: "6 §" is not named by any passage holding a 6.
+        terms_of_entity = {
+            e: frozenset(t for t, w in self.analyzer.analyze(e).items() if w >= 1.0 and ("§" in t or "§" not in e))
+            for e in entities
+        }
+        return entities, terms_of_entity
 
     def _parts(
         self, question: str, history: tuple[str, ...], english: bool, entities: tuple[str, ...],

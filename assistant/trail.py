@@ -50,7 +50,10 @@ class TrailBuilder:
         """The trail of the decision the best-ranked record passage among `hits` belongs to.
         Sources outside the reader's access groups (`filters.groups`) are neither followed nor cited."""
         records = self.catalogue.by_chunk(h.meta.chunk_id for h in hits)
-        record = next((records[h.meta.chunk_id] for h in hits if h.meta.chunk_id in records), None)
+        named = self._naming_documents(query, hits)
+        record = next(
+            (records[h.meta.chunk_id] for h in hits if h.meta.chunk_id in records and h.meta.doc_id in named), None
+        )
         if record is None:
             return DecisionTrail(question=query.text, found=False, english=query.english)
         builder = _Trail(self, query, filters or SearchFilters())
@@ -59,6 +62,19 @@ class TrailBuilder:
             question=query.text, found=True, english=query.english, decision=record.label, record_id=record.record_id,
             steps=builder.steps, citations=list(builder.citations.values()),
         )
+
+    def _naming_documents(self, query: Query, hits: list[RetrievedChunk]) -> set[str]:
+        """Documents among `hits` that name everything the question is specifically about (a
+        region, a year, an SFS number; the same rule the answer's sentences follow), counting the
+        names a follow-up borrows from the conversation. For 'När
+        beslutade kulturnämnden om Skånes kulturplan?' the minutes of another region's committee are
+        another decision, so no trail is better than theirs."""
+        terms: dict[str, frozenset[str]] = {}
+        for hit in hits:
+            meta = hit.meta
+            label = f"{meta.title} {meta.section} {meta.publisher} {meta.body} {meta.published or ''}"
+            terms[meta.doc_id] = terms.get(meta.doc_id, frozenset()) | self.analyzer.term_set(f"{label} {hit.text}")
+        return {doc for doc, held in terms.items() if all(group & held for group in query.subject_entity_terms)}
 
     # -- resolution: each returns the source, or None when nothing indexed matches
 

@@ -144,6 +144,17 @@ def test_a_question_no_decision_answers_gets_no_trail(assistant) -> None:
     assert not trail.found and render_trail(trail) == NO_TRAIL_SV
 
 
+def test_minutes_of_another_municipality_are_no_trail_for_a_question_naming_one(assistant) -> None:
+    # The indexed minutes are Ekby's; a question about Dalby's decision (asked outright, or as a
+    # follow-up that borrows the name from the conversation) is about another decision.
+    assert assistant.trail(QUESTION, filters=SearchFilters(groups=["ledningsgruppen"])).found
+    assert not assistant.trail("Varför beslutade kommunstyrelsen i Dalby att bevilja bidraget till studieförbunden?").found
+    follow_up = assistant.trail("Och varför beslutade kommunstyrelsen det?", history=["Hur stort är Dalby kommuns bidrag till studieförbunden?"])
+    assert not follow_up.found
+    same_town = assistant.trail("Och varför beslutade kommunstyrelsen det?", history=["Hur stort är Ekby kommuns bidrag till studieförbunden?"])
+    assert same_town.found and same_town.decision.startswith("Kommunstyrelsen 2023-10-02 § 8")
+
+
 def test_cli_beslut_json(assistant, monkeypatch) -> None:
     from assistant.cli import app
 
