@@ -29,6 +29,7 @@ errors = Console(stderr=True)
 def _register_subcommands() -> None:
     from assistant.cli_chat import audit_app, chat, feedback_app, purge, user_app, widget_app
     from assistant.cli_eval import app as eval_app
+    from assistant.cli_timeline import tidslinje
     from assistant.cli_trail import beslut
 
     app.add_typer(eval_app, name="eval")
@@ -39,6 +40,7 @@ def _register_subcommands() -> None:
     app.add_typer(widget_app, name="widget")
     app.command()(purge)
     app.command()(beslut)
+    app.command()(tidslinje)
 
 USAGE_ERROR = 2
 

@@ -148,5 +148,53 @@ def trails(
     if as_json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return
-    for name, metrics in result["aggregate"].items():
+    _print_aggregate(result["aggregate"])
+
+
+@app.command()
+def timelines(
+    split: Annotated[str, typer.Option("--split", help="dev, test eller all.")] = "dev",
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    corpus: Annotated[Path, typer.Option("--corpus")] = DEFAULT_CORPUS,
+    realdocs: Annotated[Path, typer.Option("--realdocs")] = DEFAULT_REALDOCS,
+) -> None:
+    """Tidslinjer: andel förväntade händelser och ordningens träffsäkerhet, mot baslinjer."""
+    from evals.timeline_eval import evaluate_timelines
+    from evals.timelines import load_timeline_questions, split_ids
+
+    questions = load_timeline_questions()
+    if split != "all":
+        wanted = set(split_ids(questions)[split])
+        questions = [q for q in questions if q.id in wanted]
+    result = evaluate_timelines(get_settings(), corpus, realdocs, questions)
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    _print_aggregate(result["aggregate"])
+
+
+@app.command()
+def versions(
+    split: Annotated[str, typer.Option("--split", help="dev, test eller all.")] = "dev",
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    corpus: Annotated[Path, typer.Option("--corpus")] = DEFAULT_CORPUS,
+    realdocs: Annotated[Path, typer.Option("--realdocs")] = DEFAULT_REALDOCS,
+) -> None:
+    """Lydelser: andel frågor om en § vid en tidpunkt som besvaras ur den lydelse som gällde då."""
+    from evals.version_eval import evaluate_versions
+    from evals.versions import load_version_questions, split_ids
+
+    questions = load_version_questions()
+    if split != "all":
+        wanted = set(split_ids(questions)[split])
+        questions = [q for q in questions if q.id in wanted]
+    result = evaluate_versions(get_settings(), corpus, realdocs, questions)
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    _print_aggregate(result["aggregate"])
+
+
+def _print_aggregate(aggregate: dict[str, dict]) -> None:
+    for name, metrics in aggregate.items():
         console.print(f"[bold]{name}[/]: " + ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in metrics.items()))

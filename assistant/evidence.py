@@ -70,6 +70,25 @@ def mentions(terms: AbstractSet[str], term: str) -> bool:
     return any(t.startswith(prefix) for t in terms)
 
 
+def naming_documents(analyzer: SwedishAnalyzer, query: Query, hits: list[RetrievedChunk]) -> set[str]:
+    """Documents among `hits` that name everything the question is specifically about (a region,
+    a year, an SFS number), counting the names a follow-up borrows from the conversation; of a
+    question in parts, everything one part is about. For
+    trails and timelines, which follow one document's decision or process: for 'När beslutade
+    kulturnämnden om Skånes kulturplan?' another region's minutes tell another decision."""
+    held: dict[str, frozenset[str]] = {}
+    for hit in hits:
+        meta = hit.meta
+        label = f"{meta.title} {meta.section} {meta.publisher} {meta.body} {meta.published or ''}"
+        held[meta.doc_id] = held.get(meta.doc_id, frozenset()) | analyzer.term_set(f"{label} {hit.text}")
+    # "… för Skåne och Västra Götaland": coordinated names are alternatives, each part's own.
+    alternatives = (
+        [part.own_entity_terms + part.context_entity_terms for part in query.parts]
+        if len(query.parts) > 1 else [query.subject_entity_terms]
+    )
+    return {doc for doc, terms in held.items() if any(all(group & terms for group in groups) for groups in alternatives)}
+
+
 class EvidenceModel:
     def __init__(
         self, analyzer: SwedishAnalyzer, rank_decay: float = 0.1, shape_bonus: float = 0.2,

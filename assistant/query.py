@@ -15,9 +15,19 @@ from assistant.glossary import swedish_equivalents
 from assistant.lexicon import is_common_english
 from assistant.parts import asking_clause, asking_phrase, split_parts, split_scene
 from ingest.analyzer import SwedishAnalyzer
+from ingest.dates import FULL_DATE, MONTHS, as_iso
 
 _LIST_QUESTION = re.compile(r"\b(vilka|lista|områden|which|what are|list)\b", re.I)
 _TIME_QUESTION = re.compile(r"\b(när|vilket år|vilket datum|tidplan|tidslinje|datum|when|what year)\b", re.I)
+# How a process ran, step by step: answered with a timeline as well (assistant/timeline.py).
+_PROCESS_QUESTION = re.compile(
+    r"\bhur\s+(?:togs|tas|tagits|har|hade|ska|skall|gick|går|arbetades|arbetas)\b[^?]{0,80}?\bfram\b|"
+    r"\bhur\s+gick\b[^?]{0,60}?\btill\b|\b(?:tidslinje|tidsplan|tidplan|tidsordning|kronologisk\w*|förlopp\w*)\b|"
+    r"\bi\s+vilken\s+ordning\b|\bvilka\s+steg\b|\bprocess(?:en)?\b|"
+    r"\btimeline\b|\bin\s+(?:what|which|chronological)\s+order\b|\bwhat\s+(?:were\s+the\s+)?steps\b|"
+    r"\bhow\s+(?:was|were|is|are)\b[^?]{0,80}?\b(?:drawn\s+up|developed|prepared|produced|adopted)\b",
+    re.I,
+)
 _DEFINITION_QUESTION = re.compile(r"\b(vad är|vad menas|vad innebär|vad betyder|what is|what does)\b", re.I)
 # How and why a past decision was taken, and who reserved themselves: answered with a decision
 # trail (assistant/trail.py). Present-tense role questions ('Vem beslutar om …?') are not.
@@ -27,6 +37,12 @@ _DECISION_QUESTION = re.compile(
     re.I,
 )
 _SFS_NUMBER = re.compile(r"\b\d{4}:\d+\b")
+# "Vad sa 8 § förordningen 2015?", "What did section 5 say?": the wording of one § of a regulation,
+# answered from the version in force at the time asked about (assistant/versions.py).
+_PARAGRAPH = re.compile(r"\b(\d{1,2}(?:\s?[a-z])?)\s?§|\b(?:section|paragraf(?:en)?)\s+(\d{1,2}(?:\s?[a-z])?)\b", re.I)
+_WORDING_VERB = re.compile(
+    r"\b(?:säger|sa|sade|stod|står|löd|lyder|innehöll|innehåller|hette|say|says|said|state|states|stated|read|reads)\b", re.I
+)
 # Decision-making bodies ("regionfullmäktige", "Kulturrådets styrelse", "kultur- och fritidsnämnden",
 # "regeringen"): a question names its body as it names a region, and a date or decision of another
 # body answers another question. Written in lower case, so the capitalised-name rule misses them.
@@ -89,6 +105,11 @@ class Query(BaseModel):
     chronological: bool = False
     wants_definition: bool = False
     about_decision: bool = False
+    about_process: bool = False
+    # "Vad sa 8 § förordningen (2010:2012) 2015?": the § asked for ("8 §", "9 a §"), and the date
+    # asked about (ISO; None: now). Set only for a question about the wording of one §.
+    paragraph: str | None = None
+    as_of: str | None = None
     regulation_refs: tuple[str, ...] = ()
     # The asks an answer must cover one by one (one part, the whole question, for a single ask).
     parts: tuple[QueryPart, ...] = ()
@@ -166,9 +187,21 @@ class QueryAnalyzer:
             chronological=bool(_TIME_QUESTION.search(question)),
             wants_definition=bool(_DEFINITION_QUESTION.search(question)),
             about_decision=bool(_DECISION_QUESTION.search(resolved_text)),
+            about_process=bool(_PROCESS_QUESTION.search(resolved_text)),
             regulation_refs=tuple(_SFS_NUMBER.findall(question)),
+            **self._wording(resolved_text, parts),
             parts=parts,
         )
+
+    @staticmethod
+    def _wording(text: str, parts: tuple[QueryPart, ...]) -> dict[str, str | None]:
+        """paragraph and as_of for a single question about what a § says or said."""
+        paragraph = _PARAGRAPH.search(text)
+        if paragraph is None or len(parts) > 1 or not _WORDING_VERB.search(text):
+            return {}
+        number = re.sub(r"\s+", " ", (paragraph.group(1) or paragraph.group(2)).lower())
+        number = re.sub(r"(\d)([a-z])", r"\1 \2", number)
+        return {"paragraph": f"{number} §", "as_of": point_in_time(_SFS_NUMBER.sub(" ", text))}
 
     def _entities(self, text: str, english: bool) -> tuple[tuple[str, ...], dict[str, frozenset[str]]]:
         """The names, years and SFS numbers `text` mentions, each with the index terms that spell it."""
@@ -233,3 +266,22 @@ class QueryAnalyzer:
             for term, w in self.analyzer.analyze_query(history[-1]).items():
                 weights[term] = weights.get(term, 0.0) + 0.5 * w
         return self._weighted(weights)
+
+
+_BEFORE_YEAR = re.compile(r"\b(?:före|innan|before|prior to)\s+((?:19|20)\d{2})\b", re.I)
+_MONTH_YEAR = re.compile(rf"\b({'|'.join(MONTHS)})\s+((?:19|20)\d{{2}})\b", re.I)
+_YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
+
+
+def point_in_time(text: str) -> str | None:
+    """The date a question asks about, ISO: a date as written, mid-month for a month, 1 July for
+    a year ('år 2015'), mid-year of the year before for 'före 2020'; None when it names no time."""
+    if date := FULL_DATE.search(text):
+        return as_iso(date)
+    if before := _BEFORE_YEAR.search(text):
+        return f"{int(before.group(1)) - 1}-07-01"
+    if month := _MONTH_YEAR.search(text):
+        return f"{month.group(2)}-{MONTHS[month.group(1).lower()]:02d}-15"
+    if year := _YEAR.search(text):
+        return f"{year.group(1)}-07-01"
+    return None

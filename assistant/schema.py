@@ -231,6 +231,19 @@ class Citation(BaseModel):
     source_path: str = Field("", description="The indexed file, e.g. to open a PDF at the cited page.")
 
 
+class AppliedWording(BaseModel):
+    """Which wording of a regulation's § an answer quotes, and the period it applied."""
+
+    regulation: str = Field(description="SFS number of the regulation, e.g. '2010:2012'.")
+    paragraph: str = Field(description="e.g. '8 §'.")
+    as_of: str | None = Field(None, description="The date asked about (ISO); None: now.")
+    found: bool
+    doc_id: str | None = None
+    source: str = Field("", description="e.g. 'SFS 2014:1586', 'tidigare lydelse'.")
+    valid_from: str | None = None
+    valid_until: str | None = Field(None, description="First day it no longer applied.")
+
+
 class Answer(BaseModel):
     question: str
     answer: str
@@ -242,6 +255,8 @@ class Answer(BaseModel):
     timings: dict[str, float] = Field(default_factory=dict)
     retrieved: list[RetrievedChunk] = Field(default_factory=list, exclude=True)
     trail: DecisionTrail | None = Field(None, description="For a question about a decision: how it was reached, step by step.")
+    timeline: Timeline | None = Field(None, description="For a question about a process: its dated events in order.")
+    applied: AppliedWording | None = Field(None, description="For a question about a §: the wording quoted and its period.")
 
 
 class FileOutcome(str, Enum):
@@ -373,4 +388,19 @@ class DecisionTrail(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
 
 
-Answer.model_rebuild()  # `trail` refers to DecisionTrail, defined after Answer
+class TimelineEvent(BaseModel):
+    date: str = Field(description="ISO date, as the cited sentence states it.")
+    text: str = Field(description="The sentence that states the event.")
+    citations: list[int] = Field(description="Numbers of the citations that state it (versions of one page: several).")
+    also: list[str] = Field(default_factory=list, description="Other tellings of the same event, merged into this one.")
+
+
+class Timeline(BaseModel):
+    question: str
+    found: bool
+    english: bool = False
+    events: list[TimelineEvent] = Field(default_factory=list, description="Ordered by date.")
+    citations: list[Citation] = Field(default_factory=list)
+
+
+Answer.model_rebuild()  # `trail` and `timeline` refer to models defined after Answer

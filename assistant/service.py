@@ -13,8 +13,10 @@ from assistant.query import Query, QueryAnalyzer
 from assistant.rerank import EvidenceReranker
 from assistant.safe_text import defang_markdown
 from assistant.retrieval import HybridRetriever, RetrievalMode
-from assistant.schema import Answer, DecisionTrail, RetrievedChunk, SearchFilters
+from assistant.schema import Answer, DecisionTrail, RetrievedChunk, SearchFilters, Timeline
+from assistant.timeline import TimelineBuilder
 from assistant.trail import TrailBuilder
+from assistant.versions import VersionAnswerer, VersionResolver
 from assistant.settings import Settings
 from assistant.unreadable import readable, unreadable_answer
 from assistant.vocabulary import Vocabulary
@@ -46,6 +48,8 @@ class Assistant:
         self.trails = TrailBuilder(
             self.index.decisions, self.index.chunks, lexical.conn, lexical.analyzer, similarities=self._sentence_similarities,
         )
+        self.versions = VersionAnswerer(VersionResolver(lexical.conn))
+        self.timelines = TimelineBuilder(lexical.analyzer, max_events=settings.timeline_max_events)
         llm = build_llm(settings)
         # The extractive answerer doubles as the LLM's fallback, so a failing endpoint still answers.
         self.llm_answerer = LLMAnswerer(llm, self.extractive) if llm is not None else None
@@ -83,8 +87,12 @@ class Assistant:
         scan_answer = unreadable_answer(query, hits)
         hits = readable(hits)
         llm = self.uses_llm(mode) and scan_answer is None
+        # "Vad sa 8 § förordningen 2015?": the wording in force then, said which and since when.
+        version_answer = self.versions.answer(query, hits, filters) if query.paragraph and scan_answer is None else None
         if scan_answer is not None:
             answer = scan_answer
+        elif version_answer is not None:
+            answer, llm = version_answer, False
         elif llm:
             assert self.llm_answerer is not None
             answer: Answer | None = None
@@ -102,6 +110,9 @@ class Assistant:
         if query.about_decision and scan_answer is None:
             trail = self.trail(question, filters=filters, query=query)
             answer.trail = trail if trail.found else None
+        if query.about_process and scan_answer is None:
+            timeline = self.timeline(question, filters=filters, query=query)
+            answer.timeline = timeline if timeline.found else None
         answer.answer = defang_markdown(answer.answer)
         chunks = [] if llm else _text_chunks(answer.answer)
         done = time.perf_counter()
@@ -128,6 +139,16 @@ class Assistant:
             return DecisionTrail(question=question, found=False, english=query.english)
         hits = self.retriever.search(query, filters=filters.model_copy(update={"doc_types": types}), top_k=self.settings.top_k)
         return self.trails.build(query, hits, filters)
+
+    def timeline(
+        self, question: str, history: list[str] | None = None, filters: SearchFilters | None = None,
+        query: Query | None = None,
+    ) -> Timeline:
+        """The dated events of the process a question asks about (see assistant/timeline.py), from
+        a wider retrieval than an answer's: a process is told across many passages."""
+        query = query or self.queries.analyze(question, history or [])
+        hits = self.retriever.search(query, filters=filters, top_k=self.settings.top_k * self.settings.timeline_depth)
+        return self.timelines.build(query, hits, self._similarities(query, hits))
 
     def _retrieve(self, query: Query, filters: SearchFilters | None) -> list[RetrievedChunk]:
         hits = self.retriever.search(query, filters=filters, top_k=self.settings.top_k * 2)

@@ -119,6 +119,8 @@ class Settings(BaseSettings):
     )
 
     top_k: int = Field(10, ge=1, description="Chunks retrieved per question.")
+    timeline_depth: int = Field(5, ge=1, description="A timeline reads this many times top_k chunks: a process spans many passages.")
+    timeline_max_events: int = Field(12, ge=1, description="Events shown in a timeline at most.")
     fusion: str = Field(
         "weighted", pattern="^(rrf|weighted)$",
         description="weighted (min-max normalised scores) beat rrf on SweFAQ (0.798 vs 0.763 nDCG@10) at equal dev hit@5.",

@@ -17,7 +17,7 @@ import sqlite3
 from collections.abc import Callable
 
 from assistant.citations import make_citation
-from assistant.evidence import Similarities
+from assistant.evidence import Similarities, naming_documents
 from assistant.extractive import QUOTE_SEPARATOR
 from assistant.query import Query
 from assistant.safe_text import escape_markdown
@@ -50,7 +50,7 @@ class TrailBuilder:
         """The trail of the decision the best-ranked record passage among `hits` belongs to.
         Sources outside the reader's access groups (`filters.groups`) are neither followed nor cited."""
         records = self.catalogue.by_chunk(h.meta.chunk_id for h in hits)
-        named = self._naming_documents(query, hits)
+        named = naming_documents(self.analyzer, query, hits)
         record = next(
             (records[h.meta.chunk_id] for h in hits if h.meta.chunk_id in records and h.meta.doc_id in named), None
         )
@@ -62,19 +62,6 @@ class TrailBuilder:
             question=query.text, found=True, english=query.english, decision=record.label, record_id=record.record_id,
             steps=builder.steps, citations=list(builder.citations.values()),
         )
-
-    def _naming_documents(self, query: Query, hits: list[RetrievedChunk]) -> set[str]:
-        """Documents among `hits` that name everything the question is specifically about (a
-        region, a year, an SFS number; the same rule the answer's sentences follow), counting the
-        names a follow-up borrows from the conversation. For 'När
-        beslutade kulturnämnden om Skånes kulturplan?' the minutes of another region's committee are
-        another decision, so no trail is better than theirs."""
-        terms: dict[str, frozenset[str]] = {}
-        for hit in hits:
-            meta = hit.meta
-            label = f"{meta.title} {meta.section} {meta.publisher} {meta.body} {meta.published or ''}"
-            terms[meta.doc_id] = terms.get(meta.doc_id, frozenset()) | self.analyzer.term_set(f"{label} {hit.text}")
-        return {doc for doc, held in terms.items() if all(group & held for group in query.subject_entity_terms)}
 
     # -- resolution: each returns the source, or None when nothing indexed matches
 

@@ -27,7 +27,7 @@ _PHRASES = [
     re.compile(rf"\b{_DECIDED}{DATE}", re.I),
     re.compile(rf"^\s*(?:datum|daterad|dag för beslut)\s*:?\s*{DATE}", re.I | re.M),
 ]
-_ANY_DATE = re.compile(rf"\b{DATE}\b", re.I)
+FULL_DATE = re.compile(rf"\b{DATE}\b", re.I)  # any date with day, month and year
 _FILE_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-_]?([01]\d)[-_]?([0-3]\d)(?!\d)")
 _FIRST_PAGE_END = re.compile(r"^<!-- page 2 -->$", re.M)
 HEAD_CHARS = 6000  # the set phrases stand near the start of a document
@@ -50,7 +50,7 @@ def date_in_text(text: str, header: str = "") -> str | None:
             if found := as_iso(match):
                 return found
     first_page = text[: m.start()] if (m := _FIRST_PAGE_END.search(text)) else ""
-    dates = {d for m in _ANY_DATE.finditer(first_page) if (d := as_iso(m))}
+    dates = {d for m in FULL_DATE.finditer(first_page) if (d := as_iso(m))}
     return dates.pop() if len(dates) == 1 else None  # several dates on a title page: none is sure
 
 

@@ -23,6 +23,8 @@ from assistant.chat.ops import configure_logging, register_readiness_route
 from assistant.conversation import is_english
 from assistant.safe_text import defang_markdown
 from assistant.schema import DOC_TYPE_LABELS_SV, Answer, Citation, DocType, IngestSummary, SearchFilters, date_sort_key
+from assistant.chat.timeline_figure import timeline_figure
+from assistant.timeline import continuing, render_timeline
 from assistant.trail import render_trail
 from assistant.settings import get_settings
 
@@ -267,8 +269,18 @@ async def on_message(message: cl.Message):
     content = answer.answer
     if answer.notice:
         content = f"*{answer.notice}*\n\n{content}"
+    english = is_english(answer.question)
+    elements = _elements(answer.citations, english)
+    if answer.timeline is not None:
+        # A question about a process also gets its dated steps under the answer: the list, whose
+        # markers open source panels like the answer's, and the picture.
+        timeline = continuing(answer.timeline, answer.citations)
+        name = "timeline" if english else "tidslinje"
+        content = f"{content}\n\n{render_timeline(timeline)}"
+        elements += [*_elements(timeline.citations, english),
+                     cl.Pyplot(name=name, figure=timeline_figure(timeline), display="inline", size="large")]
     msg.content = content
-    msg.elements = _elements(answer.citations, is_english(answer.question))
+    msg.elements = elements
     msg.metadata = {
         "abstained": answer.abstained,
         "cited_docs": [c.doc_id for c in answer.citations],

@@ -1,0 +1,273 @@
+"""What applied when: the wording of a regulation's § in force at a given date.
+
+A regulation reaches the index in several documents: a consolidated text ("i lydelse enligt SFS
+2019:1082"), a former wording ("lydelse … som upphörde att gälla 2020-01-01"), the original print
+("ursprunglig lydelse") and amending ordinances ("om ändring i förordningen (2010:2012)", with
+the §§ they give a new wording and "träder i kraft den 1 januari 2015"). Each holds wordings of
+some §§. A wording's period comes from what its document states:
+- from: an amendment's or the original's entry into force; else the end of the wording it
+  replaced; else never before the year of the SFS number that gave it (a wording "i lydelse
+  enligt SFS 2019:1082" cannot have applied in 2015), with the start itself unstated;
+- until: the date its document says it stopped applying; else the start of the next wording.
+For a question about one § at a date (Query.paragraph, Query.as_of) the wording whose period
+covers the date answers, and the answer says which wording it is and from when it applied; with
+no date, the wording in force now. When no indexed wording covers the date, the answer says so.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from dataclasses import dataclass, field
+
+from assistant.citations import make_citation
+from assistant.query import Query
+from assistant.schema import AppliedWording, Answer, ChunkMeta, DocType, RetrievedChunk, SearchFilters
+from ingest.dates import DATE, as_iso
+
+_BASE_NUMBER = re.compile(r"\((\d{4}:\d+)\)")
+_AMENDMENT = re.compile(r"om ändring i (?:förordningen|lagen)\s*\((\d{4}:\d+)\)", re.I)
+_PRINTED_NUMBER = re.compile(r"\bSFS\s+(\d{4}:\d+)")
+_IN_FORCE = re.compile(rf"(?:träder i kraft|ikraft\s*:)\s*(?:den\s+)?{DATE}", re.I)
+_CEASES = re.compile(rf"upphör(?:de)? att gälla\s*(?:U\s*:\s*)?{DATE}", re.I)
+# "i lydelse enligt SFS 2019:1082", "t.o.m. SFS 2019:952", a § ending "Förordning (2019:1082)."
+_AMENDED_BY = re.compile(r"(?:lydelse enligt|t\.o\.m\.)\s*SFS\s+((?:19|20)\d{2}):\d+|(?:Förordning|Lag)\s*\(((?:19|20)\d{2}):\d+\)\.?\s*$")
+_FORMER = re.compile(r"\b(?:upphörde att gälla|upphör att gälla|ursprunglig lydelse|tidigare lydelse)\b", re.I)
+_PARAGRAPH_HEAD = re.compile(r"^\W*(\d{1,2}(?: [a-z])?) §")
+
+
+@dataclass
+class Wording:
+    """One wording of one §, with the period its documents give it."""
+
+    hit: RetrievedChunk
+    paragraph: str
+    kind: str  # a key of _LABELS: how its document gives it
+    amended_by: str = ""  # "SFS 2014:1586": the ordinance that gave this wording
+    valid_from: str | None = None
+    not_before: str | None = None  # a lower bound when the start itself is not stated
+    valid_until: str | None = None
+    former: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    def covers(self, day: str) -> bool:
+        start = self.valid_from or self.not_before
+        return (start is None or start <= day) and (self.valid_until is None or day < self.valid_until)
+
+
+class VersionResolver:
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    def base_number(self, query: Query, hits: list[RetrievedChunk]) -> str | None:
+        """The SFS number of the regulation asked about: named in the question, else that of the
+        best-ranked regulation passage holding the § asked for."""
+        for number in query.regulation_refs:
+            return self._base_of_number(number) or number
+        for hit in hits:
+            if hit.meta.doc_type == DocType.regulation and hit.meta.section == query.paragraph:
+                return _base_of_title(hit.meta.title)
+        return None
+
+    def wordings(self, base: str, paragraph: str, filters: SearchFilters | None = None) -> list[Wording]:
+        """Every indexed wording of `paragraph` of regulation `base`, oldest first, with periods."""
+        found: list[Wording] = []
+        documents = self._regulation_documents(base, filters)
+        # The regulation's own entry into force (its original print, or a consolidated text's
+        # "Ikraft:" line): no wording of it applied before.
+        starts = [d for rows in documents.values() if not _AMENDMENT.search(rows[0][0].title)
+                  and (d := _first_date(_IN_FORCE, "\n".join(t for _, t in rows)))]
+        regulation_start = min(starts) if starts else None
+        for doc_id, rows in documents.items():
+            text = "\n".join(t for _, t in rows)
+            title = rows[0][0].title
+            amendment = _AMENDMENT.search(title)
+            own = _PRINTED_NUMBER.search(title) or _PRINTED_NUMBER.search(text)
+            in_force = _first_date(_IN_FORCE, text)
+            ceases = _first_date(_CEASES, f"{title}\n{text}")
+            former = bool(_FORMER.search(title)) or ceases is not None
+            for meta, chunk_text in rows:
+                if _paragraph_of(meta, chunk_text) != paragraph:
+                    continue
+                hit = RetrievedChunk(meta=meta, text=chunk_text, score=0.0)
+                wording = Wording(hit, paragraph, "unchanged", former=former, valid_until=ceases)
+                # A consolidated text marks each § an amendment gave its wording ("Lag (2019:952).").
+                by = _AMENDED_BY.search(chunk_text.strip())
+                if amendment and own:
+                    wording.kind, wording.amended_by, wording.valid_from = "amendment", f"SFS {own.group(1)}", in_force
+                elif "ursprunglig lydelse" in title.casefold():
+                    wording.kind, wording.valid_from = "original", in_force or regulation_start
+                elif by:
+                    year = by.group(1) or by.group(2)
+                    wording.kind, wording.amended_by = "amendment", _amending_number(by)
+                    wording.not_before = f"{year}-01-01"
+                elif former:
+                    wording.kind, wording.not_before = "former", regulation_start
+                else:
+                    wording.valid_from = regulation_start
+                found.append(wording)
+        return _chain(found)
+
+    def applicable(self, wordings: list[Wording], as_of: str | None) -> Wording | None:
+        """The wording in force on `as_of` (now, when None): of those whose period covers it, the
+        latest to start."""
+        if as_of is None:
+            current = [w for w in wordings if w.valid_until is None and not w.former]
+            return current[-1] if current else None
+        covering = [w for w in wordings if w.covers(as_of)]
+        return covering[-1] if covering else None
+
+    def _regulation_documents(self, base: str, filters: SearchFilters | None) -> dict[str, list[tuple[ChunkMeta, str]]]:
+        rows = self.conn.execute(
+            "SELECT meta, text FROM chunk_store WHERE doc_type = ? AND instr(json_extract(meta, '$.title'), ?) > 0",
+            (DocType.regulation.value, base),
+        ).fetchall()
+        docs: dict[str, list[tuple[ChunkMeta, str]]] = {}
+        for meta_json, text in rows:
+            meta = ChunkMeta.from_store(json.loads(meta_json))
+            if filters is not None and not filters.may_see(meta.access):
+                continue
+            if _base_of_title(meta.title) == base:
+                docs.setdefault(meta.doc_id, []).append((meta, text))
+        for chunks in docs.values():
+            chunks.sort(key=lambda c: c[0].chunk_index)
+        return docs
+
+    def _base_of_number(self, number: str) -> str | None:
+        """An amending ordinance's number names the regulation it amends."""
+        row = self.conn.execute(
+            "SELECT json_extract(meta, '$.title') FROM chunk_store WHERE doc_type = ? AND instr(json_extract(meta, '$.title'), ?) > 0 LIMIT 1",
+            (DocType.regulation.value, number),
+        ).fetchone()
+        return _base_of_title(row[0]) if row else None
+
+
+class VersionAnswerer:
+    """Answers 'Vad sa 8 § förordningen (2010:2012) 2015?' from the wording in force then."""
+
+    def __init__(self, resolver: VersionResolver):
+        self.resolver = resolver
+
+    def answer(self, query: Query, hits: list[RetrievedChunk], filters: SearchFilters | None = None) -> Answer | None:
+        """The answer, or None when the question names no indexed regulation's § (the ordinary
+        answer then decides)."""
+        assert query.paragraph is not None
+        base = self.resolver.base_number(query, hits)
+        wordings = self.resolver.wordings(base, query.paragraph, filters) if base else []
+        if not wordings:
+            return None
+        chosen = self.resolver.applicable(wordings, query.as_of)
+        en = query.english
+        name = _regulation_name(wordings[0].hit.meta.title, base, en)
+        cited = [chosen, *(w for w in wordings if w is not chosen)] if chosen else wordings
+        citations = [make_citation(i, w.hit, _wording_text(w)) for i, w in enumerate(cited, start=1)]
+        applied = AppliedWording(regulation=base, paragraph=query.paragraph, as_of=query.as_of, found=chosen is not None)
+        others = [f"- {_capitalized(_label(w, en))}: {_period(w, en)} [{i}]" for i, w in enumerate(cited, start=1) if w is not chosen]
+        if chosen is None:
+            when = query.as_of or ("now" if en else "nu")
+            lead = (
+                f"I can't find a wording of {query.paragraph} of {name} that applied on {when} in the documents."
+                if en else f"Jag hittar ingen lydelse av {query.paragraph} {name} som gällde {when} i dokumenten."
+            )
+            listing = "The documents hold these wordings:" if en else "Dokumenten innehåller de här lydelserna:"
+            text = f"{lead}\n\n{listing}\n" + "\n".join(others)
+            return Answer(question=query.text, answer=text, abstained=True, suggestions=citations, retrieved=hits, applied=applied)
+        applied = applied.model_copy(update={
+            "doc_id": chosen.hit.meta.doc_id, "source": _label(chosen, False),
+            "valid_from": chosen.valid_from, "valid_until": chosen.valid_until,
+        })
+        if query.as_of is None:
+            lead = (
+                f"The question names no date, so this is the wording in force now: {query.paragraph} of {name} in {_label(chosen, en)}, {_period(chosen, en)} [1]:"
+                if en else f"Frågan anger ingen tidpunkt, så det här är den lydelse som gäller nu: {query.paragraph} {name} i {_label(chosen, en)}, {_period(chosen, en)} [1]:"
+            )
+        else:
+            lead = (
+                f"On {query.as_of}, {query.paragraph} of {name} applied in {_label(chosen, en)}, {_period(chosen, en)} [1]:"
+                if en else f"Den {query.as_of} gällde {query.paragraph} {name} i {_label(chosen, en)}, {_period(chosen, en)} [1]:"
+            )
+        # Document text goes out as a quote; the service defangs the whole answer (no raw HTML, links, images).
+        quote = "\n".join(f"> {line}" for line in _wording_text(chosen).splitlines() if line.strip())
+        text = f"{lead}\n\n{quote}"
+        if others:
+            text += "\n\n" + ("Other wordings in the documents:" if en else "Andra lydelser i dokumenten:") + "\n" + "\n".join(others)
+        return Answer(question=query.text, answer=text, abstained=False, citations=citations, retrieved=hits, applied=applied)
+
+
+_LABELS = {
+    "amendment": ("lydelsen enligt {by}", "the wording given by {by}"),
+    "original": ("den ursprungliga lydelsen", "its original wording"),
+    "former": ("den tidigare lydelsen", "its former wording"),
+    "unchanged": ("den ursprungliga, oförändrade lydelsen", "its original, unamended wording"),
+}
+
+
+def _label(wording: Wording, english: bool) -> str:
+    return _LABELS[wording.kind][english].format(by=wording.amended_by)
+
+
+def _capitalized(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _period(wording: Wording, english: bool) -> str:
+    start, until = wording.valid_from, wording.valid_until
+    if english:
+        begin = f"from {start}" if start else (f"from a date the documents do not state (not before {wording.not_before})" if wording.not_before else "from a date the documents do not state")
+        return f"{begin}, until {until}" if until else f"{begin}; the documents show no later wording"
+    begin = f"från {start}" if start else (f"från ett datum som dokumenten inte anger (tidigast {wording.not_before})" if wording.not_before else "från ett datum som dokumenten inte anger")
+    return f"{begin} till {until}" if until else f"{begin}; dokumenten visar ingen senare lydelse"
+
+
+def _wording_text(wording: Wording) -> str:
+    return wording.hit.text.strip()
+
+
+def _regulation_name(title: str, base: str, english: bool) -> str:
+    is_act = title.lstrip().lower().startswith("lag") or " lag " in f" {title.lower()} "
+    if english:
+        return f"the act ({base})" if is_act else f"the ordinance ({base})"
+    return f"lagen ({base})" if is_act else f"förordningen ({base})"
+
+
+def _base_of_title(title: str) -> str | None:
+    if amendment := _AMENDMENT.search(title):
+        return amendment.group(1)
+    if number := _BASE_NUMBER.search(title) or _PRINTED_NUMBER.search(title):
+        return number.group(1)
+    return None
+
+
+def _paragraph_of(meta: ChunkMeta, text: str) -> str | None:
+    if meta.section.endswith("§"):
+        return meta.section
+    head = _PARAGRAPH_HEAD.match(text)
+    return f"{head.group(1)} §" if head else None
+
+
+def _first_date(pattern: re.Pattern[str], text: str) -> str | None:
+    match = pattern.search(text)
+    return as_iso(match) if match else None
+
+
+def _amending_number(match: re.Match[str]) -> str:
+    number = re.search(r"(?:19|20)\d{2}:\d+", match.group(0))
+    return f"SFS {number.group(0)}" if number else "SFS"
+
+
+def _chain(wordings: list[Wording]) -> list[Wording]:
+    """Order the wordings of one § and close the gaps the documents leave: a wording without a
+    stated end ends where the next one starts; one without a stated start begins where the one
+    before it ended."""
+    def start(w: Wording) -> str:
+        return w.valid_from or w.not_before or (w.valid_until and "0000") or "9999"
+
+    ordered = sorted(wordings, key=lambda w: (start(w), w.valid_until or "9999", w.hit.meta.doc_id))
+    for before, after in zip(ordered, ordered[1:]):
+        next_start = after.valid_from
+        if before.valid_until is None and next_start:
+            before.valid_until = next_start
+        if after.valid_from is None and before.valid_until and (after.not_before or "") <= before.valid_until:
+            after.valid_from, after.not_before = before.valid_until, None
+    return ordered

