@@ -140,10 +140,7 @@ def trails(
     from evals.trail_eval import evaluate_trails
     from evals.trails import load_trail_questions, split_ids
 
-    questions = load_trail_questions()
-    if split != "all":
-        wanted = set(split_ids(questions)[split])
-        questions = [q for q in questions if q.id in wanted]
+    questions = _of_split(load_trail_questions(), split, split_ids)
     result = evaluate_trails(get_settings(), corpus, realdocs, questions)
     if as_json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
@@ -162,10 +159,7 @@ def timelines(
     from evals.timeline_eval import evaluate_timelines
     from evals.timelines import load_timeline_questions, split_ids
 
-    questions = load_timeline_questions()
-    if split != "all":
-        wanted = set(split_ids(questions)[split])
-        questions = [q for q in questions if q.id in wanted]
+    questions = _of_split(load_timeline_questions(), split, split_ids)
     result = evaluate_timelines(get_settings(), corpus, realdocs, questions)
     if as_json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
@@ -184,15 +178,20 @@ def versions(
     from evals.version_eval import evaluate_versions
     from evals.versions import load_version_questions, split_ids
 
-    questions = load_version_questions()
-    if split != "all":
-        wanted = set(split_ids(questions)[split])
-        questions = [q for q in questions if q.id in wanted]
+    questions = _of_split(load_version_questions(), split, split_ids)
     result = evaluate_versions(get_settings(), corpus, realdocs, questions)
     if as_json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return
     _print_aggregate(result["aggregate"])
+
+
+def _of_split(questions: list, split: str, split_ids) -> list:
+    """The questions of one split ('dev', 'test'), or all of them for 'all'."""
+    if split == "all":
+        return questions
+    wanted = set(split_ids(questions)[split])
+    return [q for q in questions if q.id in wanted]
 
 
 def _print_aggregate(aggregate: dict[str, dict]) -> None:

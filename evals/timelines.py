@@ -16,7 +16,6 @@ The questions are split 50/50 into dev and test by a fixed seed (`split_ids`) be
 
 from __future__ import annotations
 
-import random
 import re
 from itertools import combinations
 from pathlib import Path
@@ -25,6 +24,8 @@ from pydantic import BaseModel, ConfigDict
 
 from assistant.schema import Timeline
 from evals.jsonl import read_objects
+from evals.trails import normal_text
+from evals.trails import split_ids as split_by_seed
 from ingest.dates import MONTHS
 
 SPLIT_SEED = "timelines-2026-12-03"
@@ -52,14 +53,7 @@ def load_timeline_questions(path: Path = QUESTIONS) -> list[TimelineQuestion]:
 
 
 def split_ids(questions: list[TimelineQuestion], seed: str = SPLIT_SEED) -> dict[str, list[str]]:
-    ids = sorted(q.id for q in questions)
-    random.Random(seed).shuffle(ids)
-    half = (len(ids) + 1) // 2
-    return {"dev": sorted(ids[:half]), "test": sorted(ids[half:])}
-
-
-def _normal(text: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"[–—]", "-", text)).casefold().strip()
+    return split_by_seed(questions, seed)
 
 
 def _order_accuracy(positions: list[int | None]) -> float | None:
@@ -72,10 +66,10 @@ def _order_accuracy(positions: list[int | None]) -> float | None:
 def score_timeline(question: TimelineQuestion, timeline: Timeline) -> dict:
     positions: list[int | None] = []
     for expected in question.expected_events:
-        words = _normal(expected.contains)
+        words = normal_text(expected.contains)
         positions.append(next(
             (i for i, e in enumerate(timeline.events)
-             if e.date == expected.date and e.citations and any(words in _normal(t) for t in [e.text, *e.also])),
+             if e.date == expected.date and e.citations and any(words in normal_text(t) for t in [e.text, *e.also])),
             None,
         ))
     found = [p is not None for p in positions]
@@ -98,10 +92,10 @@ def _spellings(iso: str) -> list[str]:
 def score_text(question: TimelineQuestion, text: str) -> dict:
     """Recall and order of expected events in a plain text (baselines): the event's words within
     a sentence-sized window after or before its date, the order that of first mention."""
-    normal = _normal(text)
+    normal = normal_text(text)
     positions: list[int | None] = []
     for expected in question.expected_events:
-        words = _normal(expected.contains)
+        words = normal_text(expected.contains)
         position = None
         for spelling in _spellings(expected.date):
             for match in re.finditer(re.escape(spelling), normal):

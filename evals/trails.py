@@ -51,21 +51,22 @@ def load_trail_questions(path: Path = QUESTIONS) -> list[TrailQuestion]:
     return [TrailQuestion.model_validate(obj) for _, obj in read_objects(path)]
 
 
-def split_ids(questions: list[TrailQuestion], seed: str = SPLIT_SEED) -> dict[str, list[str]]:
+def split_ids(questions: list, seed: str = SPLIT_SEED) -> dict[str, list[str]]:
+    """Half the question ids (anything with an `id`) for dev, half for test, by a fixed seed."""
     ids = sorted(q.id for q in questions)
     random.Random(seed).shuffle(ids)
     half = (len(ids) + 1) // 2
     return {"dev": sorted(ids[:half]), "test": sorted(ids[half:])}
 
 
-def _normal(text: str) -> str:
+def normal_text(text: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"[–—]", "-", text)).casefold().strip()
 
 
 def step_found(expected: ExpectedStep, trail: DecisionTrail) -> bool:
     doc_of = {c.n: c.doc_id for c in trail.citations}
     for step in trail.steps:
-        if step.role != expected.role or _normal(expected.contains) not in _normal(step.text) or step.citation is None:
+        if step.role != expected.role or normal_text(expected.contains) not in normal_text(step.text) or step.citation is None:
             continue
         if expected.resolved is not None and step.resolved != expected.resolved:
             continue
@@ -90,7 +91,7 @@ def score_trail(question: TrailQuestion, trail: DecisionTrail) -> dict:
 
 def score_text(question: TrailQuestion, text: str) -> float:
     """Share of expected steps whose words appear anywhere in a plain answer (baselines)."""
-    found = [_normal(s.contains) in _normal(text) for s in question.expected_steps]
+    found = [normal_text(s.contains) in normal_text(text) for s in question.expected_steps]
     return sum(found) / len(found)
 
 

@@ -18,14 +18,14 @@ The questions are split 50/50 into dev and test by a fixed seed (`split_ids`) be
 
 from __future__ import annotations
 
-import random
-import re
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
 from assistant.schema import Answer, RetrievedChunk
 from evals.jsonl import read_objects
+from evals.trails import mean, normal_text
+from evals.trails import split_ids as split_by_seed
 
 SPLIT_SEED = "versions-2026-12-03"
 QUESTIONS = Path(__file__).with_name("version_questions.jsonl")
@@ -53,14 +53,11 @@ def load_version_questions(path: Path = QUESTIONS) -> list[VersionQuestion]:
 
 
 def split_ids(questions: list[VersionQuestion], seed: str = SPLIT_SEED) -> dict[str, list[str]]:
-    ids = sorted(q.id for q in questions)
-    random.Random(seed).shuffle(ids)
-    half = (len(ids) + 1) // 2
-    return {"dev": sorted(ids[:half]), "test": sorted(ids[half:])}
+    return split_by_seed(questions, seed)
 
 
 def _normal(text: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"[–—]", "-", text.replace("\\", ""))).casefold().strip()
+    return normal_text(text.replace("\\", ""))  # an answer may escape Markdown
 
 
 def score_version(question: VersionQuestion, answer: Answer) -> dict:
@@ -99,5 +96,3 @@ def score_dump(question: VersionQuestion, passages: list[RetrievedChunk]) -> flo
     return float(bool(holding) and holding[0].meta.doc_id == question.expected_doc)
 
 
-def mean(values: list[float]) -> float:
-    return sum(values) / len(values) if values else 0.0
