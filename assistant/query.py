@@ -37,12 +37,18 @@ _DECISION_QUESTION = re.compile(
     re.I,
 )
 _SFS_NUMBER = re.compile(r"\b\d{4}:\d+\b")
-# "Vad sa 8 § förordningen 2015?", "What did section 5 say?": the wording of one § of a regulation,
-# answered from the version in force at the time asked about (assistant/versions.py).
-_PARAGRAPH = re.compile(r"\b(\d{1,2}(?:\s?[a-z])?)\s?§|\b(?:section|paragraf(?:en)?)\s+(\d{1,2}(?:\s?[a-z])?)\b", re.I)
-_WORDING_VERB = re.compile(
-    r"\b(?:säger|sa|sade|stod|står|löd|lyder|innehöll|innehåller|hette|say|says|said|state|states|stated|read|reads)\b", re.I
+# "Vad sa 8 § förordningen 2015?", "Vad gällde enligt § 9 a?", "What did section 5 say?": the wording
+# of one § of a regulation, answered from the version in force at the time asked about
+# (assistant/versions.py). The verbs are those that ask what a text says or what applied.
+_PARAGRAPH = re.compile(
+    r"\b(\d{1,2}(?:\s?[a-z])?)\s?§|§\s?(\d{1,2}(?:\s?[a-h]\b)?)|\b(?:section|paragraf(?:en)?)\s+(\d{1,2}(?:\s?[a-z])?)\b", re.I
 )
+_WORDING_VERB = re.compile(
+    r"\b(?:säger|sa|sade|stod|står|löd|lyder|lydelsen?|innehöll|innehåller|hette|anger|angav|räknar|räknade|föreskriver|"
+    r"föreskrev|gäller|gällde|gällt|say|says|said|state|states|stated|read|reads|apply|applies|applied|wording)\b",
+    re.I,
+)
+_CHANGE = re.compile(r"\b(?:ändrades|ändrats|ändrad|ändringen|ändring|skillnaden|skillnad|skiljer|changed|change|difference|differ)\b", re.I)
 # Decision-making bodies ("regionfullmäktige", "Kulturrådets styrelse", "kultur- och fritidsnämnden",
 # "regeringen"): a question names its body as it names a region, and a date or decision of another
 # body answers another question. Written in lower case, so the capitalised-name rule misses them.
@@ -110,6 +116,8 @@ class Query(BaseModel):
     # asked about (ISO; None: now). Set only for a question about the wording of one §.
     paragraph: str | None = None
     as_of: str | None = None
+    # "Vad ändrades i 2 § 2020?": the wording before the date is quoted beside the one after it.
+    compares_wordings: bool = False
     regulation_refs: tuple[str, ...] = ()
     # The asks an answer must cover one by one (one part, the whole question, for a single ask).
     parts: tuple[QueryPart, ...] = ()
@@ -194,14 +202,16 @@ class QueryAnalyzer:
         )
 
     @staticmethod
-    def _wording(text: str, parts: tuple[QueryPart, ...]) -> dict[str, str | None]:
-        """paragraph and as_of for a single question about what a § says or said."""
+    def _wording(text: str, parts: tuple[QueryPart, ...]) -> dict[str, str | bool | None]:
+        """paragraph, as_of and compares_wordings for a single question about what a § says or
+        said, or what changed in it."""
         paragraph = _PARAGRAPH.search(text)
-        if paragraph is None or len(parts) > 1 or not _WORDING_VERB.search(text):
+        compares = bool(_CHANGE.search(text))
+        if paragraph is None or len(parts) > 1 or not (compares or _WORDING_VERB.search(text)):
             return {}
-        number = re.sub(r"\s+", " ", (paragraph.group(1) or paragraph.group(2)).lower())
+        number = re.sub(r"\s+", " ", next(g for g in paragraph.groups() if g).lower())
         number = re.sub(r"(\d)([a-z])", r"\1 \2", number)
-        return {"paragraph": f"{number} §", "as_of": point_in_time(_SFS_NUMBER.sub(" ", text))}
+        return {"paragraph": f"{number} §", "as_of": point_in_time(_SFS_NUMBER.sub(" ", text)), "compares_wordings": compares}
 
     def _entities(self, text: str, english: bool) -> tuple[tuple[str, ...], dict[str, frozenset[str]]]:
         """The names, years and SFS numbers `text` mentions, each with the index terms that spell it."""

@@ -8,7 +8,9 @@ some §§. A wording's period comes from what its document states:
 - from: an amendment's or the original's entry into force; else the end of the wording it
   replaced; else never before the year of the SFS number that gave it (a wording "i lydelse
   enligt SFS 2019:1082" cannot have applied in 2015), with the start itself unstated;
-- until: the date its document says it stopped applying; else the start of the next wording.
+- until: the date its document says it stopped applying; else the start of the next wording;
+  else the entry into force of a regulation that repeals the whole regulation ("Upphäver:
+  Förordning (2007:1186)", "Genom denna förordning upphävs förordningen (2007:1186)").
 For a question about one § at a date (Query.paragraph, Query.as_of) the wording whose period
 covers the date answers, and the answer says which wording it is and from when it applied; with
 no date, the wording in force now. When no indexed wording covers the date, the answer says so.
@@ -34,6 +36,7 @@ _CEASES = re.compile(rf"upphör(?:de)? att gälla\s*(?:U\s*:\s*)?{DATE}", re.I)
 # "i lydelse enligt SFS 2019:1082", "t.o.m. SFS 2019:952", a § ending "Förordning (2019:1082)."
 _AMENDED_BY = re.compile(r"(?:lydelse enligt|t\.o\.m\.)\s*SFS\s+((?:19|20)\d{2}):\d+|(?:Förordning|Lag)\s*\(((?:19|20)\d{2}):\d+\)\.?\s*$")
 _FORMER = re.compile(r"\b(?:upphörde att gälla|upphör att gälla|ursprunglig lydelse|tidigare lydelse)\b", re.I)
+_REPEALS = r"(?:upphäver\s*:?\s*(?:förordning(?:en)?|lag(?:en)?)|upphävs\s+(?:förordningen|lagen))\s*\({number}\)"
 _PARAGRAPH_HEAD = re.compile(r"^\W*(\d{1,2}(?: [a-z])?) §")
 
 
@@ -48,6 +51,7 @@ class Wording:
     valid_from: str | None = None
     not_before: str | None = None  # a lower bound when the start itself is not stated
     valid_until: str | None = None
+    repealed_by: str | None = None  # "SFS 2012:515": the regulation whose entry into force ended it
     former: bool = False
     notes: list[str] = field(default_factory=list)
 
@@ -107,7 +111,29 @@ class VersionResolver:
                 else:
                     wording.valid_from = regulation_start
                 found.append(wording)
-        return _chain(found)
+        ordered = _chain(found)
+        if ordered and (repeal := self._repeal(base, filters)):
+            for wording in ordered:
+                if wording.valid_until is None:
+                    wording.valid_until, wording.repealed_by = repeal
+        return ordered
+
+    def _repeal(self, base: str, filters: SearchFilters | None) -> tuple[str, str] | None:
+        """(date, 'SFS number') when an indexed regulation repeals regulation `base` as a whole."""
+        repeals = re.compile(_REPEALS.format(number=re.escape(base)), re.I)
+        rows = self.conn.execute(
+            "SELECT meta, text FROM chunk_store WHERE doc_type = ? AND instr(text, ?) > 0",
+            (DocType.regulation.value, f"({base})"),
+        ).fetchall()
+        for meta_json, text in rows:
+            meta = ChunkMeta.from_store(json.loads(meta_json))
+            if not repeals.search(text) or (filters is not None and not filters.may_see(meta.access)):
+                continue
+            whole = "\n".join(t for _, t in self._regulation_documents(_base_of_title(meta.title) or "", filters).get(meta.doc_id, []))
+            if day := _first_date(_IN_FORCE, whole or text):
+                number = _BASE_NUMBER.search(meta.title) or _PRINTED_NUMBER.search(meta.title)
+                return day, f"SFS {number.group(1)}" if number else meta.title
+        return None
 
     def applicable(self, wordings: list[Wording], as_of: str | None) -> Wording | None:
         """The wording in force on `as_of` (now, when None): of those whose period covers it, the
@@ -165,11 +191,16 @@ class VersionAnswerer:
         applied = AppliedWording(regulation=base, paragraph=query.paragraph, as_of=query.as_of, found=chosen is not None)
         others = [f"- {_capitalized(_label(w, en))}: {_period(w, en)} [{i}]" for i, w in enumerate(cited, start=1) if w is not chosen]
         if chosen is None:
-            when = query.as_of or ("now" if en else "nu")
-            lead = (
-                f"I can't find a wording of {query.paragraph} of {name} that applied on {when} in the documents."
-                if en else f"Jag hittar ingen lydelse av {query.paragraph} {name} som gällde {when} i dokumenten."
-            )
+            if query.as_of is None:
+                lead = (
+                    f"I can't find a wording of {query.paragraph} of {name} that applies now in the documents."
+                    if en else f"Jag hittar ingen lydelse av {query.paragraph} {name} som gäller nu i dokumenten."
+                )
+            else:
+                lead = (
+                    f"I can't find a wording of {query.paragraph} of {name} that applied on {query.as_of} in the documents."
+                    if en else f"Jag hittar ingen lydelse av {query.paragraph} {name} som gällde {query.as_of} i dokumenten."
+                )
             listing = "The documents hold these wordings:" if en else "Dokumenten innehåller de här lydelserna:"
             text = f"{lead}\n\n{listing}\n" + "\n".join(others)
             return Answer(question=query.text, answer=text, abstained=True, suggestions=citations, retrieved=hits, applied=applied)
@@ -187,12 +218,42 @@ class VersionAnswerer:
                 f"On {query.as_of}, {query.paragraph} of {name} applied in {_label(chosen, en)}, {_period(chosen, en)} [1]:"
                 if en else f"Den {query.as_of} gällde {query.paragraph} {name} i {_label(chosen, en)}, {_period(chosen, en)} [1]:"
             )
-        # Document text goes out as a quote; the service defangs the whole answer (no raw HTML, links, images).
-        quote = "\n".join(f"> {line}" for line in _wording_text(chosen).splitlines() if line.strip())
-        text = f"{lead}\n\n{quote}"
+        text = f"{lead}\n\n{_quote(chosen)}"
+        if query.compares_wordings:
+            text += "\n\n" + self._before(chosen, cited, en)
+            previous = _predecessor(chosen, cited)
+            others = [f"- {_capitalized(_label(w, en))}: {_period(w, en)} [{i}]" for i, w in enumerate(cited, start=1) if w not in (chosen, previous)]
         if others:
             text += "\n\n" + ("Other wordings in the documents:" if en else "Andra lydelser i dokumenten:") + "\n" + "\n".join(others)
         return Answer(question=query.text, answer=text, abstained=False, citations=citations, retrieved=hits, applied=applied)
+
+    @staticmethod
+    def _before(chosen: Wording, cited: list[Wording], en: bool) -> str:
+        """The wording that `chosen` replaced, quoted, for a question about what changed."""
+        previous = _predecessor(chosen, cited)
+        if previous is None:
+            return (
+                "The documents hold no earlier wording of this § to compare with."
+                if en else "Dokumenten innehåller ingen tidigare lydelse av paragrafen att jämföra med."
+            )
+        number = cited.index(previous) + 1
+        lead = (
+            f"Before that it read, in {_label(previous, en)}, {_period(previous, en)} [{number}]:"
+            if en else f"Dessförinnan löd den, i {_label(previous, en)}, {_period(previous, en)} [{number}]:"
+        )
+        return f"{lead}\n\n{_quote(previous)}"
+
+
+def _predecessor(chosen: Wording, wordings: list[Wording]) -> Wording | None:
+    """The wording in force just before `chosen` began: of those that ended by its start, the last."""
+    start = chosen.valid_from or chosen.not_before
+    ended = [w for w in wordings if w is not chosen and w.valid_until and (start is None or w.valid_until <= start)]
+    return max(ended, key=lambda w: w.valid_until) if ended else None
+
+
+def _quote(wording: Wording) -> str:
+    # Document text goes out as a quote; the service defangs the whole answer (no raw HTML, links, images).
+    return "\n".join(f"> {line}" for line in _wording_text(wording).splitlines() if line.strip())
 
 
 _LABELS = {
@@ -215,13 +276,24 @@ def _period(wording: Wording, english: bool) -> str:
     start, until = wording.valid_from, wording.valid_until
     if english:
         begin = f"from {start}" if start else (f"from a date the documents do not state (not before {wording.not_before})" if wording.not_before else "from a date the documents do not state")
+        if wording.repealed_by:
+            return f"{begin}, until {until}, when the regulation was repealed by {wording.repealed_by}"
         return f"{begin}, until {until}" if until else f"{begin}; the documents show no later wording"
     begin = f"från {start}" if start else (f"från ett datum som dokumenten inte anger (tidigast {wording.not_before})" if wording.not_before else "från ett datum som dokumenten inte anger")
+    if wording.repealed_by:
+        return f"{begin} till {until}, då författningen upphävdes genom {wording.repealed_by}"
     return f"{begin} till {until}" if until else f"{begin}; dokumenten visar ingen senare lydelse"
 
 
+# Where the closing block of a printed SFS begins: the entry into force, the signatures, the print line.
+_CLOSING = re.compile(r"^\s*(?:Denna (?:förordning|lag) träder i kraft|På regeringens vägnar|SFS \d{4}:\d+\. Utkom)", re.M)
+
+
 def _wording_text(wording: Wording) -> str:
-    return wording.hit.text.strip()
+    """The § itself, without the closing block a chunk of a printed SFS carries after it."""
+    text = wording.hit.text.strip()
+    closing = _CLOSING.search(text)
+    return text[: closing.start()].strip() if closing and closing.start() > 0 else text
 
 
 def _regulation_name(title: str, base: str, english: bool) -> str:

