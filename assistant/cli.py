@@ -200,16 +200,13 @@ def ask(
 ) -> None:
     """Ställ en fråga och få ett svar med källhänvisningar."""
     from assistant.schema import SearchFilters
-    from ingest.index import index_status
 
     settings = get_settings()
     for value, name in ((since, "--since"), (until, "--until")):
         if value and date_sort_key(value) is None:
             _fail(f"{name} ska vara ett datum som ÅÅÅÅ, ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD, inte '{value}'.")
-    if index_status(settings).documents == 0:
-        _fail("Indexet är tomt. Kör först `kulturassistent ingest ../shared/corpus` (eller din egen mapp).")
     filters = SearchFilters(doc_types=doc_type or [], since=since, until=until, publisher=publisher)
-    assistant = _open_assistant(settings)
+    assistant = open_indexed_assistant(settings)
     if mode not in (None, "extractive", "llm"):
         _fail(f"--mode ska vara extractive eller llm, inte '{mode}'.")
     if mode == "llm" and not settings.llm_enabled:
@@ -243,6 +240,15 @@ def print_sources(citations) -> None:
         console.print(f"[bold]\\[{c.n}][/] {escape(c.title)} – {escape(where)}\n    {escape(address)}", soft_wrap=True, highlight=False)
 
 
+def open_indexed_assistant(settings):
+    """The Assistant over the configured index; a clear error when nothing is indexed yet."""
+    from ingest.index import index_status
+
+    if index_status(settings).documents == 0:
+        _fail("Indexet är tomt. Kör först `kulturassistent ingest ../shared/corpus` (eller din egen mapp).")
+    return _open_assistant(settings)
+
+
 def _open_assistant(settings):
     from assistant.service import Assistant
     from ingest.embedders import EmbedderUnavailable
@@ -255,12 +261,15 @@ def _open_assistant(settings):
         _fail(str(exc))
 
 
-_register_subcommands()
-
-
 def main() -> None:
     app()
 
 
 if __name__ == "__main__":
-    main()
+    # `python -m assistant.cli`: run the importable module's CLI, the one the subcommand modules
+    # import, rather than registering them on this second copy.
+    from assistant.cli import main as cli_main
+
+    cli_main()
+else:
+    _register_subcommands()

@@ -125,8 +125,33 @@ def report(
     path = write_report(
         {n: r["aggregate"] for n, r in question_results.items()}, beir_results, "dev", beir_dir.name, out_dir,
         held_out={n: r["aggregate"] for n, r in held_out.items()}, realdocs=realdocs,
+        decisions=_decision_evals(corpus, DEFAULT_REALDOCS),
     )
     console.print(f"Skrev {path} och {path.with_suffix('.png')}")
+
+
+def _decision_evals(corpus: Path, realdocs: Path) -> dict[str, dict[str, dict]]:
+    """Aggregates of the trail, timeline and version evals on dev and test, for the report."""
+    from evals.timeline_eval import evaluate_timelines
+    from evals.timelines import load_timeline_questions
+    from evals.timelines import split_ids as timeline_splits
+    from evals.trail_eval import evaluate_trails
+    from evals.trails import load_trail_questions
+    from evals.trails import split_ids as trail_splits
+    from evals.version_eval import evaluate_versions
+    from evals.versions import load_version_questions
+    from evals.versions import split_ids as version_splits
+
+    settings = get_settings()
+    evals = {
+        "Decision trails": (evaluate_trails, load_trail_questions(), trail_splits),
+        "Timelines": (evaluate_timelines, load_timeline_questions(), timeline_splits),
+        "What applied when (versions)": (evaluate_versions, load_version_questions(), version_splits),
+    }
+    return {
+        title: {split: evaluate(settings, corpus, realdocs, _of_split(questions, split, splits))["aggregate"] for split in ("dev", "test")}
+        for title, (evaluate, questions, splits) in evals.items()
+    }
 
 
 @app.command()

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from assistant.cli import _fail, _open_assistant, console, print_sources
+from assistant.cli import console, open_indexed_assistant, print_sources
 from assistant.settings import get_settings
 from assistant.timeline import NO_TIMELINE_EN, NO_TIMELINE_SV
 
@@ -20,12 +20,7 @@ def tidslinje(
 ) -> None:
     """Händelserna i en process i datumordning (beslut att börja, remiss, svarstid, beslut,
     ikraftträdande), varje händelse med källa."""
-    from ingest.index import index_status
-
-    settings = get_settings()
-    if index_status(settings).documents == 0:
-        _fail("Indexet är tomt. Kör först `kulturassistent ingest ../shared/corpus` (eller din egen mapp).")
-    assistant = _open_assistant(settings)
+    assistant = open_indexed_assistant(get_settings())
     timeline = assistant.timeline(topic, history=history or [])
     assistant.close()
     if as_json:

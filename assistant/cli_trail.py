@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.markdown import Markdown
 
-from assistant.cli import _fail, _open_assistant, console, print_sources
+from assistant.cli import console, open_indexed_assistant, print_sources
 from assistant.settings import get_settings
 from assistant.trail import render_trail
 
@@ -20,12 +20,7 @@ def beslut(
 ) -> None:
     """Hur ett beslut fattades och motiverades: beslutet, motiveringen, beslutsunderlaget,
     reservationer, tidigare beslut och regelverk, varje steg med källa."""
-    from ingest.index import index_status
-
-    settings = get_settings()
-    if index_status(settings).documents == 0:
-        _fail("Indexet är tomt. Kör först `kulturassistent ingest ../shared/corpus` (eller din egen mapp).")
-    assistant = _open_assistant(settings)
+    assistant = open_indexed_assistant(get_settings())
     trail = assistant.trail(question, history=history or [])
     assistant.close()
     if as_json:

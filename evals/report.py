@@ -92,9 +92,34 @@ refused with the reason that the scan has no text.
 """
 
 
+def _decisions_section(decisions: dict[str, dict[str, dict]] | None) -> str:
+    """One table per eval (trails, timelines, versions): every configuration on dev and on test."""
+    if not decisions:
+        return ""
+    tables = []
+    for title, by_split in decisions.items():
+        rows = {f"{config} [{split}]": metrics for split, aggregate in by_split.items() for config, metrics in aggregate.items()}
+        columns = list(dict.fromkeys(key for metrics in rows.values() for key in metrics))
+        tables.append(f"### {title}\n\n{markdown_table(rows, columns)}\n")
+    return """
+## Decision trails, timelines and what applied when
+
+Gold questions in `evals/trail_questions.jsonl`, `evals/timeline_questions.jsonl` and
+`evals/version_questions.jsonl`, over `../shared/corpus` and `../shared/realdocs` in one index, each
+split 50/50 into dev and test by a fixed seed before any tuning; test was read only as these
+aggregates. Trail completeness: share of the expected steps (decision, justification, underlying
+documents, earlier decisions, reservations) present and cited. Timeline event recall: share of the
+expected dated events found; order accuracy: share of expected event pairs in date order. Version
+accuracy: the wording in force at the date asked about, with the period the documents state, or an
+abstention when none is indexed. The baselines are scored on their text alone, which flatters them.
+
+""" + "\n".join(tables)
+
+
 def write_report(
     questions: dict[str, dict], beir: dict[str, dict], split: str, beir_name: str, out_dir: Path,
     held_out: dict[str, dict] | None = None, realdocs: dict[str, dict] | None = None,
+    decisions: dict[str, dict[str, dict]] | None = None,
 ) -> Path:
     chart = out_dir / "report.png"
     write_chart(questions, beir, chart)
@@ -118,7 +143,7 @@ Fact recall rises with answer length, so read it together with `answer_chars_mea
 per question (retrieval time for the two baselines).
 
 {markdown_table(questions, QUESTION_COLUMNS)}
-{_held_out_section(held_out)}{_realdocs_section(realdocs)}
+{_held_out_section(held_out)}{_realdocs_section(realdocs)}{_decisions_section(decisions)}
 ## {beir_name} (BEIR layout, retriever only)
 
 {markdown_table(beir, BEIR_COLUMNS)}
