@@ -251,9 +251,20 @@ def _predecessor(chosen: Wording, wordings: list[Wording]) -> Wording | None:
     return max(ended, key=lambda w: w.valid_until) if ended else None
 
 
+_LIST_ITEM = re.compile(r"^\s*(?:\d+\.|[-*•])\s")
+
+
 def _quote(wording: Wording) -> str:
+    """The wording as a Markdown quote, each of its lines a paragraph of its own except between the
+    items of a list (else the sentence after a numbered list reads as part of its last item)."""
     # Document text goes out as a quote; the service defangs the whole answer (no raw HTML, links, images).
-    return "\n".join(f"> {line}" for line in _wording_text(wording).splitlines() if line.strip())
+    lines = [line.strip() for line in _wording_text(wording).splitlines() if line.strip()]
+    out: list[str] = []
+    for before, line in zip([None, *lines], lines):
+        if before is not None and not (_LIST_ITEM.match(before) and _LIST_ITEM.match(line)):
+            out.append(">")
+        out.append(f"> {line}")
+    return "\n".join(out)
 
 
 _LABELS = {

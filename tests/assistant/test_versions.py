@@ -23,7 +23,12 @@ published: 2030-12-20
 - Ikraft: 2031-01-01
 - Ändring införd: i lydelse enligt SFS 2034:55
 
-**1 §** Denna förordning innehåller bestämmelser om bidrag till bygdegårdar och samlingslokaler.
+**1 §** Denna förordning innehåller bestämmelser om bidrag till
+
+1. bygdegårdar,
+2. samlingslokaler.
+
+Bidrag lämnas i mån av tillgång på medel.
 
 **2 §** Bidraget fördelas av regionen efter samråd med länets kommuner. Förordning (2034:55).
 """
@@ -201,3 +206,8 @@ def test_the_quoted_wording_stops_where_the_printed_closing_block_begins(assista
     answer = assistant.ask("Vad säger 3 § förordningen (2030:100)?")
     assert "tillgänglighetsanpassning" in answer.answer
     assert "> Denna förordning träder i kraft" not in answer.answer and "träder i kraft" not in answer.citations[0].quote
+
+
+def test_a_quoted_list_stays_a_list_and_the_sentence_after_it_its_own_paragraph(assistant) -> None:
+    answer = assistant.ask("Vad säger 1 § förordningen (2030:100)?")
+    assert "> 1. bygdegårdar,\n> 2. samlingslokaler.\n>\n> Bidrag lämnas" in answer.answer
