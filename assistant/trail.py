@@ -21,6 +21,7 @@ from assistant.evidence import Similarities, naming_documents
 from assistant.extractive import QUOTE_SEPARATOR
 from assistant.query import Query
 from assistant.safe_text import escape_markdown
+from assistant.versions import VersionResolver
 from assistant.schema import (
     Citation, ChunkMeta, DecisionRecord, DecisionTrail, DocType, RetrievedChunk, SearchFilters, Statement, TrailRole,
     TrailStep,
@@ -43,6 +44,7 @@ class TrailBuilder:
         max_depth: int = 3, max_justification: int = 3,
     ):
         self.catalogue, self.chunks, self.conn, self.analyzer = catalogue, chunks, conn, analyzer
+        self.versions = VersionResolver(conn)  # which wording of a § a decision of a given date rested on
         self.similarities = similarities  # the question's similarity to stored sentences, when there are any
         self.max_depth, self.max_justification = max_depth, max_justification
 
@@ -83,23 +85,23 @@ class TrailBuilder:
                     return doc_id, ids[0]
         return None
 
-    def regulation_chunk(self, sfs: str, paragraph: str | None, context: str) -> str | None:
-        """The chunk of the regulation in force with its own number `sfs`: the given § or, without
-        one, the chunk whose words the referring sentence shares most."""
+    def regulation_chunk(self, sfs: str, paragraph: str | None, context: str, as_of: str | None = None) -> str | None:
+        """The chunk of regulation `sfs` a decision refers to: the given § in the wording in force
+        on `as_of` (the meeting's date; the current wording when none covers it) or, without a §,
+        the chunk of its current text whose words the referring sentence shares most."""
+        if paragraph:
+            wordings = self.versions.wordings(sfs, paragraph)
+            chosen = self.versions.applicable(wordings, as_of) or self.versions.applicable(wordings, None)
+            return chosen.hit.meta.chunk_id if chosen else None
         rows = self.conn.execute(
             "SELECT chunk_id, meta, text FROM chunk_store WHERE doc_type = ? AND instr(json_extract(meta, '$.title'), ?) > 0",
             (DocType.regulation.value, sfs),
         ).fetchall()
         candidates = [(cid, ChunkMeta.from_store(json.loads(meta)), text) for cid, meta, text in rows]
         candidates = [c for c in candidates if (m := _OWN_SFS.search(c[1].title)) and m.group(1) == sfs]
-        current = [c for c in candidates if not _FORMER_WORDING.search(c[1].title)]
-        candidates = current or candidates
+        candidates = [c for c in candidates if not _FORMER_WORDING.search(c[1].title)] or candidates
         if not candidates:
             return None
-        if paragraph:
-            wanted = paragraph.replace(" ", "")
-            exact = [c for c in candidates if (c[1].paragraph or "").replace(" ", "") == wanted]
-            return exact[0][0] if exact else None
         words = self.analyzer.term_set(context)
         return max(candidates, key=lambda c: (len(words & self.analyzer.term_set(c[2])), -c[1].chunk_index))[0]
 
@@ -140,7 +142,7 @@ class _Trail:
                 self.follow(earlier, depth + 1, seen | {earlier.record_id})
         for ref in record.regulation_refs:
             context = next((s.text for s in record.justification + record.decision if ref.sfs in s.text), ref.text)
-            target = self.builder.regulation_chunk(ref.sfs, ref.paragraph, context)
+            target = self.builder.regulation_chunk(ref.sfs, ref.paragraph, context, as_of=record.date)
             self._step(TrailRole.regulation, ref.text, depth, Statement(text=context, chunk_id=ref.chunk_id),
                        target=target if target and self._visible(target) else None, resolvable=True)
 

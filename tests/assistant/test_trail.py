@@ -172,3 +172,14 @@ def test_cli_beslut_json(assistant, monkeypatch) -> None:
     roles = {s["role"] for s in payload["steps"]}
     assert {"decision", "justification", "basis", "reservation", "earlier_decision", "regulation"} <= roles
     assert {c["n"] for c in payload["citations"]} >= {s["citation"] for s in payload["steps"]}
+
+
+def test_a_regulation_reference_links_the_wording_in_force_on_the_meeting_date(assistant) -> None:
+    def doc_of(chunk_id: str) -> str:
+        return assistant.trails.chunks.get([chunk_id])[chunk_id][0].doc_id
+
+    builder = assistant.trails
+    assert doc_of(builder.regulation_chunk("2010:2012", "3 §", "", as_of="2018-03-01")) == "forordning-2010-2012-fore-2020"
+    assert doc_of(builder.regulation_chunk("2010:2012", "3 §", "", as_of="2023-10-02")) == "forordning-2010-2012"
+    # A § no wording of the regulation holds links nothing rather than another §.
+    assert builder.regulation_chunk("2010:2012", "9 §", "", as_of="2023-10-02") is None
