@@ -24,7 +24,6 @@ evals/report.md); below it the part has no support and is named as such in the a
 
 from __future__ import annotations
 
-import re
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Literal
@@ -71,14 +70,11 @@ def mentions(terms: AbstractSet[str], term: str) -> bool:
     return any(t.startswith(prefix) for t in terms)
 
 
-_YEAR = re.compile(r"(?:1[89]|20)\d\d")
-
-
-def naming_documents(analyzer: SwedishAnalyzer, query: Query, hits: list[RetrievedChunk], years: bool = True) -> set[str]:
+def naming_documents(analyzer: SwedishAnalyzer, query: Query, hits: list[RetrievedChunk]) -> set[str]:
     """Documents among `hits` that name everything the question is specifically about (a region,
     a year, an SFS number), counting the names a follow-up borrows from the conversation; of a
-    question in parts, everything one part is about; with `years` False, everything but its years.
-    For trails and timelines, which follow one document's decision or process: for 'När beslutade
+    question in parts, everything one part is about. For
+    trails and timelines, which follow one document's decision or process: for 'När beslutade
     kulturnämnden om Skånes kulturplan?' another region's minutes tell another decision."""
     held: dict[str, frozenset[str]] = {}
     for hit in hits:
@@ -90,8 +86,6 @@ def naming_documents(analyzer: SwedishAnalyzer, query: Query, hits: list[Retriev
         [part.own_entity_terms + part.context_entity_terms for part in query.parts]
         if len(query.parts) > 1 else [query.subject_entity_terms]
     )
-    if not years:
-        alternatives = [tuple(g for g in groups if not all(_YEAR.fullmatch(t) for t in g)) for groups in alternatives]
     return {doc for doc, terms in held.items() if any(all(group & terms for group in groups) for groups in alternatives)}
 
 

@@ -59,7 +59,6 @@ class _Event:
     score: float
     hits: list[RetrievedChunk]
     tellings: dict[str, str] = field(default_factory=dict)  # chunk id -> how that passage tells it
-    tier: int = 0  # 0: its document names all the question is about; 1: all but the years
 
     def __post_init__(self) -> None:
         self.tellings.setdefault(self.hits[0].meta.chunk_id, self.text)
@@ -87,7 +86,7 @@ class TimelineBuilder:
                 same.hits = [hit, *(h for h in same.hits if h.meta.chunk_id != hit.meta.chunk_id)]
             elif hit.meta.chunk_id not in {h.meta.chunk_id for h in same.hits}:
                 same.hits.append(hit)
-        chosen = sorted(events, key=lambda e: (e.tier, -e.score))[: self.max_events]
+        chosen = sorted(events, key=lambda e: -e.score)[: self.max_events]
         chosen.sort(key=lambda e: (e.date, -e.score))
         citations: dict[str, Citation] = {}
         out = []
@@ -106,22 +105,14 @@ class TimelineBuilder:
         return Timeline(question=query.text, found=bool(out), english=query.english, events=out, citations=list(citations.values()))
 
     def _candidates(self, query: Query, hits: list[RetrievedChunk], similarities: Similarities | None) -> Iterator[_Event]:
-        """Dated sentences of the documents that name the question's subject, best first; then
-        those of documents naming all of it but its years. A question's years may bound the
-        process rather than name it ("… fram till kulturplanerna för 2013–2015"), and its first
-        steps' documents do not mention the later years; they fill the places left over, once some
-        document names the whole subject."""
+        """Dated sentences of the documents that name the question's subject, best first."""
         named = naming_documents(self.analyzer, query, hits)
-        # Only a process some document names in full gets the fill: with no document naming
-        # "1987", the documents of other years tell another process.
-        named_but_years = naming_documents(self.analyzer, query, hits, years=False) if named else set()
         weights = query.answer_terms
         total = sum(weights.values()) or 1.0
         found: list[_Event] = []
         for rank, hit in enumerate(hits):
-            if hit.meta.doc_id not in named_but_years:
+            if hit.meta.doc_id not in named:
                 continue
-            tier = 0 if hit.meta.doc_id in named else 1
             sims = (similarities or {}).get(hit.meta.chunk_id, {})
             for unit in answer_units(hit.text):
                 # Meaning when the sentence has a vector; else the share of the question's words it holds.
@@ -138,9 +129,9 @@ class TimelineBuilder:
                         relevance = sum(w for t, w in weights.items() if t in terms) / total
                     score = relevance / (1.0 + 0.02 * rank)
                     for date in dates:
-                        found.append(_Event(date, text.strip(" -*"), terms, score, [hit], tier=tier))
+                        found.append(_Event(date, text.strip(" -*"), terms, score, [hit]))
         # Ties broken by retrieval order (stable sort), never by set order.
-        yield from sorted(found, key=lambda e: (e.tier, -e.score))
+        yield from sorted(found, key=lambda e: -e.score)
 
     def _same_event(self, event: _Event, other: _Event) -> bool:
         if event.date != other.date:

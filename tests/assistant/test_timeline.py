@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from assistant.schema import Citation, DocType, Timeline, TimelineEvent
 from assistant.settings import Settings
-from assistant.timeline import NO_TIMELINE_SV, TimelineBuilder, continuing, dates_in, render_timeline
+from assistant.timeline import NO_TIMELINE_SV, continuing, dates_in, render_timeline
 from tests.ingest.conftest import run_ingest
 
 
@@ -90,21 +90,6 @@ def test_the_same_event_in_several_documents_is_one_event_citing_each(assistant)
     assert {by_n[n].doc_id for n in started[0].citations} == {"ekby-plan", "ekby-plan-2023"}
     adopted = [e for e in timeline.events if e.date == "2023-10-12"]
     assert len(adopted) == 1 and "ekby-nyhet" in {by_n[n].doc_id for n in adopted[0].citations}
-
-
-def test_a_year_that_bounds_the_process_lets_its_first_steps_in_after_the_documents_naming_it(assistant) -> None:
-    # Only the news item names 2024; the page telling the first steps names Ekby but no 2024.
-    question = "Hur togs kulturplanen för Ekby som gäller 2024 fram?"
-    timeline = assistant.timeline(question)
-    dates = [e.date for e in timeline.events]
-    assert "2023-02-03" in dates and "2024-01-01" in dates and dates == sorted(dates)
-    assert not any("Dalby" in e.text for e in timeline.events)
-    # With room for two events, the document naming the year comes first.
-    query = assistant.queries.analyze(question)
-    hits = assistant.retriever.search(query, top_k=assistant.settings.top_k * assistant.settings.timeline_depth)
-    tight = TimelineBuilder(assistant.timelines.analyzer, max_events=2).build(query, hits)
-    by_n = {c.n: c for c in tight.citations}
-    assert len(tight.events) == 2 and all(by_n[n].doc_id == "ekby-nyhet" for e in tight.events for n in e.citations[:1])
 
 
 def test_ask_attaches_a_timeline_to_a_process_question_only(assistant) -> None:
