@@ -117,8 +117,7 @@ class TimelineBuilder:
             for unit in answer_units(hit.text):
                 # Meaning when the sentence has a vector; else the share of the question's words it holds.
                 unit_relevance = sims.get(unit.position)
-                # Each line of a list ("- Tjänsteskrivelse, 2024-05-28") is its own statement.
-                for text in unit.text.splitlines() if unit.is_list else [unit.text]:
+                for text in _statements(unit.text, unit.is_list):
                     dates = dates_in(text)
                     if not dates:
                         continue
@@ -140,6 +139,26 @@ class TimelineBuilder:
             return True
         shared = len(event.terms & other.terms) / (min(len(event.terms), len(other.terms)) or 1)
         return shared >= self.same_event_overlap
+
+
+# A table row's boundary in a table flattened onto one line: "| a | b | | c | d |".
+_ROW_BOUNDARY = re.compile(r"\|[ \t]*\|")
+_SEPARATOR_CELL = re.compile(r":?-{3,}:?")
+
+
+def _statements(text: str, is_list: bool) -> list[str]:
+    """The statements of one unit: each line of a list ("- Tjänsteskrivelse, 2024-05-28") and
+    each row of a table (a "Tidplan" of "| 13 februari 2020 | Beslut om remissversion |", also
+    when flattened onto one line) is its own, a row written as its cells joined by dashes."""
+    if text.lstrip().startswith("|"):
+        rows = [r for line in text.splitlines() for r in _ROW_BOUNDARY.split(line)]
+        out = []
+        for row in rows:
+            cells = [c.strip() for c in row.split("|") if c.strip()]
+            if cells and not all(_SEPARATOR_CELL.fullmatch(c) for c in cells):
+                out.append(" – ".join(cells))
+        return out
+    return text.splitlines() if is_list else [text]
 
 
 def continuing(timeline: Timeline, cited: list[Citation]) -> Timeline:

