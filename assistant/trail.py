@@ -214,6 +214,21 @@ NO_TRAIL_SV = "Jag hittar inget beslut i underlagen som frågan gäller."
 NO_TRAIL_EN = "I can't find a decision in the documents that the question is about."
 
 
+# "… beslutar att 1. godkänna planen, 2. föreslå fullmäktige …": the points of one decision.
+_POINT = re.compile(r"(?:^|\s)(\d{1,2})\.\s+(?=\w)")
+
+
+def _numbered_points(text: str) -> tuple[str, list[tuple[int, str]]]:
+    """A decision's lead-in and its numbered points, when it has points 1, 2, … in order (the
+    catalogue stores a decision as one line); else the text and no points."""
+    marks = list(_POINT.finditer(text))
+    if len(marks) < 2 or [int(m.group(1)) for m in marks] != list(range(1, len(marks) + 1)):
+        return text, []
+    ends = [m.start() for m in marks[1:]] + [len(text)]
+    points = [(int(m.group(1)), text[m.end():end].strip().rstrip(",;")) for m, end in zip(marks, ends)]
+    return text[: marks[0].start()].strip(), points
+
+
 def render_trail(trail: DecisionTrail) -> str:
     """The trail as an indented Markdown list: each step under its role, with its citation [n]
     and, for a reference, '→' the source it resolves to or a note that it is not indexed. An
@@ -232,7 +247,8 @@ def render_trail(trail: DecisionTrail) -> str:
         if previous != (step.depth, step.role):
             lines.append(f"{indent}- **{labels[step.role]}**")
         previous = (step.depth, step.role)
-        text = escape_markdown(step.text)
+        lead, points = _numbered_points(step.text)
+        text = escape_markdown(lead) + "".join(f"\n{indent}        {n}. {escape_markdown(p)}" for n, p in points)
         cite = f" [{step.citation}]" if step.citation else ""
         if step.link and step.link != step.citation:
             target = f" → {escape_markdown(titles[step.link])} [{step.link}]"

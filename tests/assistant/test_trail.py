@@ -183,3 +183,15 @@ def test_a_regulation_reference_links_the_wording_in_force_on_the_meeting_date(a
     assert doc_of(builder.regulation_chunk("2010:2012", "3 §", "", as_of="2023-10-02")) == "forordning-2010-2012"
     # A § no wording of the regulation holds links nothing rather than another §.
     assert builder.regulation_chunk("2010:2012", "9 §", "", as_of="2023-10-02") is None
+
+
+def test_a_decision_in_numbered_points_is_shown_as_its_points() -> None:
+    from assistant.trail import _numbered_points
+
+    lead, points = _numbered_points(
+        "Kulturnämnden beslutar att 1. godkänna planen, 2. föreslå regionfullmäktige att anta den, 3. ge direktören i uppdrag."
+    )
+    assert lead == "Kulturnämnden beslutar att"
+    assert points == [(1, "godkänna planen"), (2, "föreslå regionfullmäktige att anta den"), (3, "ge direktören i uppdrag.")]
+    # A number that is not a point of the decision ("2 kap. 1 §") leaves the text whole.
+    assert _numbered_points("Nämnden beslutar enligt 2 kap. 1 § kommunallagen.")[1] == []
