@@ -22,6 +22,7 @@ from assistant.unreadable import readable, unreadable_answer
 from assistant.vocabulary import Vocabulary
 from ingest.decisions import RECORD_TYPES
 from ingest.embedders import build_embedder
+from ingest.decision_mirror import PostgresDecisionCatalogue, uses_postgres
 from ingest.index import IndexHandle
 
 
@@ -45,8 +46,13 @@ class Assistant:
             min_support=settings.abstain_min_support, semantic_weight=settings.semantic_weight,
             vocabulary=Vocabulary(lexical.has_term, lexical.has_term_with_prefix, lexical.analyzer.stem),
         )
+        # With chat history in PostgreSQL, decisions are read from there too (brought up to date first).
+        self.decision_copy = PostgresDecisionCatalogue(settings.chat_db_url) if uses_postgres(settings.chat_db_url) else None
+        if self.decision_copy is not None:
+            self.decision_copy.sync(self.index.decisions)
         self.trails = TrailBuilder(
-            self.index.decisions, self.index.chunks, lexical.conn, lexical.analyzer, similarities=self._sentence_similarities,
+            self.decision_copy or self.index.decisions, self.index.chunks, lexical.conn, lexical.analyzer,
+            similarities=self._sentence_similarities,
         )
         self.versions = VersionAnswerer(VersionResolver(lexical.conn))
         self.timelines = TimelineBuilder(lexical.analyzer, max_events=settings.timeline_max_events)
@@ -176,6 +182,8 @@ class Assistant:
         return sentences.similarities(self.retriever.query_vector(query), chunk_ids)
 
     def close(self) -> None:
+        if self.decision_copy is not None:
+            self.decision_copy.close()
         self.index.close()
 
 

@@ -29,6 +29,7 @@ from assistant.schema import (
 from ingest.analyzer import SwedishAnalyzer
 from ingest.chunk_store import ChunkStore
 from ingest.decision_catalogue import DecisionCatalogue
+from ingest.decision_mirror import PostgresDecisionCatalogue
 
 # Sentences that give reasons in Swedish case text; preferred among a record's justification.
 _REASON = re.compile(r"\b(?:eftersom|därför|bedömer|bedömning|förutsättning|krav|syfte|motiver\w*|mot bakgrund)\b", re.I)
@@ -39,7 +40,7 @@ _OWN_SFS = re.compile(r"\(?(?:SFS\s+)?(\d{4}:\d+)\)?")
 
 class TrailBuilder:
     def __init__(
-        self, catalogue: DecisionCatalogue, chunks: ChunkStore, conn: sqlite3.Connection, analyzer: SwedishAnalyzer,
+        self, catalogue: DecisionCatalogue | PostgresDecisionCatalogue, chunks: ChunkStore, conn: sqlite3.Connection, analyzer: SwedishAnalyzer,
         similarities: Callable[[Query, list[str]], Similarities | None] | None = None,
         max_depth: int = 3, max_justification: int = 3,
     ):

@@ -4,7 +4,8 @@ A document's records are replaced in the same transaction as its chunks and mani
 the catalogue always describes exactly the indexed documents. Look-ups go through indexes (by
 chunk, by meeting date and item, by case number): nothing per query grows with the corpus.
 When the extraction changes (`VERSION`), the catalogue is rebuilt from the stored chunks on the
-next open, without re-reading or re-embedding any file.
+next open, without re-reading or re-embedding any file. With chat history in PostgreSQL, a copy
+is kept there (ingest/decision_mirror.py).
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ from assistant.schema import DocumentMeta, FileOutcome, FileReport, IngestSummar
 from assistant.settings import Settings
 from assistant.units import UNITS_VERSION
 from ingest.access import folder_access
+from ingest.decision_mirror import mirror_decisions
 from ingest.embed_queue import EmbedQueue, PendingDocument
 from ingest.index import IndexHandle
 from ingest.loaders import Limits, LoadError
@@ -88,6 +89,7 @@ class Ingestor:
         if prune:
             self._prune(root, seen_paths, set(claimed_ids), known, summary)
         self.index.delete_orphans()
+        mirror_decisions(self.settings.chat_db_url, self.index.decisions)
         summary.chunks_total = self.index.lexical.chunk_count()
         summary.seconds = time.perf_counter() - started
         return summary
