@@ -130,28 +130,43 @@ def report(
     console.print(f"Skrev {path} och {path.with_suffix('.png')}")
 
 
+def _decision_eval(kind: str):
+    """(evaluate, load questions, split ids) of the trail, timeline or version eval."""
+    if kind == "trails":
+        from evals.trail_eval import evaluate_trails
+        from evals.trails import load_trail_questions, split_ids
+
+        return evaluate_trails, load_trail_questions, split_ids
+    if kind == "timelines":
+        from evals.timeline_eval import evaluate_timelines
+        from evals.timelines import load_timeline_questions, split_ids
+
+        return evaluate_timelines, load_timeline_questions, split_ids
+    from evals.version_eval import evaluate_versions
+    from evals.versions import load_version_questions, split_ids
+
+    return evaluate_versions, load_version_questions, split_ids
+
+
+def _run_decision_eval(kind: str, split: str, corpus: Path, realdocs: Path) -> dict:
+    evaluate, load, split_ids = _decision_eval(kind)
+    return evaluate(get_settings(), corpus, realdocs, _of_split(load(), split, split_ids))
+
+
 def _decision_evals(corpus: Path, realdocs: Path) -> dict[str, dict[str, dict]]:
     """Aggregates of the trail, timeline and version evals on dev and test, for the report."""
-    from evals.timeline_eval import evaluate_timelines
-    from evals.timelines import load_timeline_questions
-    from evals.timelines import split_ids as timeline_splits
-    from evals.trail_eval import evaluate_trails
-    from evals.trails import load_trail_questions
-    from evals.trails import split_ids as trail_splits
-    from evals.version_eval import evaluate_versions
-    from evals.versions import load_version_questions
-    from evals.versions import split_ids as version_splits
-
-    settings = get_settings()
-    evals = {
-        "Decision trails": (evaluate_trails, load_trail_questions(), trail_splits),
-        "Timelines": (evaluate_timelines, load_timeline_questions(), timeline_splits),
-        "What applied when (versions)": (evaluate_versions, load_version_questions(), version_splits),
-    }
+    titles = {"trails": "Decision trails", "timelines": "Timelines", "versions": "What applied when (versions)"}
     return {
-        title: {split: evaluate(settings, corpus, realdocs, _of_split(questions, split, splits))["aggregate"] for split in ("dev", "test")}
-        for title, (evaluate, questions, splits) in evals.items()
+        title: {split: _run_decision_eval(kind, split, corpus, realdocs)["aggregate"] for split in ("dev", "test")}
+        for kind, title in titles.items()
     }
+
+
+def _show(result: dict, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    _print_aggregate(result["aggregate"])
 
 
 @app.command()
@@ -162,15 +177,7 @@ def trails(
     realdocs: Annotated[Path, typer.Option("--realdocs")] = DEFAULT_REALDOCS,
 ) -> None:
     """Beslutsspår: fullständighet (andel förväntade steg som finns och är citerade) mot baslinjer."""
-    from evals.trail_eval import evaluate_trails
-    from evals.trails import load_trail_questions, split_ids
-
-    questions = _of_split(load_trail_questions(), split, split_ids)
-    result = evaluate_trails(get_settings(), corpus, realdocs, questions)
-    if as_json:
-        print(json.dumps(result, ensure_ascii=False, indent=2))
-        return
-    _print_aggregate(result["aggregate"])
+    _show(_run_decision_eval("trails", split, corpus, realdocs), as_json)
 
 
 @app.command()
@@ -181,15 +188,7 @@ def timelines(
     realdocs: Annotated[Path, typer.Option("--realdocs")] = DEFAULT_REALDOCS,
 ) -> None:
     """Tidslinjer: andel förväntade händelser och ordningens träffsäkerhet, mot baslinjer."""
-    from evals.timeline_eval import evaluate_timelines
-    from evals.timelines import load_timeline_questions, split_ids
-
-    questions = _of_split(load_timeline_questions(), split, split_ids)
-    result = evaluate_timelines(get_settings(), corpus, realdocs, questions)
-    if as_json:
-        print(json.dumps(result, ensure_ascii=False, indent=2))
-        return
-    _print_aggregate(result["aggregate"])
+    _show(_run_decision_eval("timelines", split, corpus, realdocs), as_json)
 
 
 @app.command()
@@ -200,15 +199,7 @@ def versions(
     realdocs: Annotated[Path, typer.Option("--realdocs")] = DEFAULT_REALDOCS,
 ) -> None:
     """Lydelser: andel frågor om en § vid en tidpunkt som besvaras ur den lydelse som gällde då."""
-    from evals.version_eval import evaluate_versions
-    from evals.versions import load_version_questions, split_ids
-
-    questions = _of_split(load_version_questions(), split, split_ids)
-    result = evaluate_versions(get_settings(), corpus, realdocs, questions)
-    if as_json:
-        print(json.dumps(result, ensure_ascii=False, indent=2))
-        return
-    _print_aggregate(result["aggregate"])
+    _show(_run_decision_eval("versions", split, corpus, realdocs), as_json)
 
 
 def _of_split(questions: list, split: str, split_ids) -> list:

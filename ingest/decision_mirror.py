@@ -68,7 +68,7 @@ class PostgresDecisionCatalogue:
         source. Returns how many documents were rewritten or dropped."""
         return self._run(self._sync(_documents(source)))
 
-    async def _sync(self, documents: dict[str, tuple[str, list[tuple[DecisionRecord, str]]]]) -> int:
+    async def _sync(self, documents: dict[str, tuple[str, list[str]]]) -> int:
         async with self._engine.connect() as conn:
             copied = dict((await conn.execute(text("SELECT doc_id, records_hash FROM ka_decision_documents"))).all())
         changed = [doc for doc, (digest, _) in documents.items() if copied.get(doc) != digest]
@@ -82,8 +82,8 @@ class PostgresDecisionCatalogue:
                 await conn.execute(text("DELETE FROM ka_decision_documents WHERE doc_id = :doc"), {"doc": doc_id})
                 if doc_id not in documents:
                     continue
-                digest, records = documents[doc_id]
-                for record, raw in records:
+                for raw in documents[doc_id][1]:
+                    record = DecisionRecord.model_validate_json(raw)  # parsed only for a document that changed
                     await conn.execute(text(
                         "INSERT INTO ka_decision_records VALUES (:id, :doc, :date, :item, :case, :record)"),
                         {"id": record.record_id, "doc": doc_id, "date": record.date, "item": record.item,
@@ -92,7 +92,7 @@ class PostgresDecisionCatalogue:
                     if links:
                         await conn.execute(text(
                             "INSERT INTO ka_decision_chunks VALUES (:chunk, :id) ON CONFLICT DO NOTHING"), links)
-                await conn.execute(text("INSERT INTO ka_decision_documents VALUES (:doc, :hash)"), {"doc": doc_id, "hash": digest})
+                await conn.execute(text("INSERT INTO ka_decision_documents VALUES (:doc, :hash)"), {"doc": doc_id, "hash": documents[doc_id][0]})
         return len(changed) + len(gone)
 
     def by_chunk(self, chunk_ids: Iterable[str]) -> dict[str, DecisionRecord]:
@@ -129,17 +129,12 @@ class PostgresDecisionCatalogue:
         self._thread.join(timeout=5)
 
 
-def _documents(source: DecisionCatalogue) -> dict[str, tuple[str, list[tuple[DecisionRecord, str]]]]:
-    """doc id -> (hash of its records, [(record, its stored JSON)]) of the SQLite catalogue."""
-    out: dict[str, tuple[str, list[tuple[DecisionRecord, str]]]] = {}
-    rows = source.conn.execute("SELECT doc_id, record_id, record FROM decision_records ORDER BY doc_id, record_id").fetchall()
-    grouped: dict[str, list[tuple[str, str]]] = {}
-    for doc_id, record_id, raw in rows:
-        grouped.setdefault(doc_id, []).append((record_id, raw))
-    for doc_id, records in grouped.items():
-        digest = hashlib.sha256("\n".join(raw for _, raw in records).encode()).hexdigest()
-        out[doc_id] = (digest, [(DecisionRecord.model_validate_json(raw), raw) for _, raw in records])
-    return out
+def _documents(source: DecisionCatalogue) -> dict[str, tuple[str, list[str]]]:
+    """doc id -> (hash of its records, their stored JSON) of the SQLite catalogue."""
+    grouped: dict[str, list[str]] = {}
+    for doc_id, raw in source.conn.execute("SELECT doc_id, record FROM decision_records ORDER BY doc_id, record_id"):
+        grouped.setdefault(doc_id, []).append(raw)
+    return {doc: (hashlib.sha256("\n".join(raws).encode()).hexdigest(), raws) for doc, raws in grouped.items()}
 
 
 def mirror_decisions(chat_db_url: str | None, catalogue: DecisionCatalogue) -> None:
