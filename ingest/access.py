@@ -28,20 +28,44 @@ def as_groups(value) -> list[str]:
     return sorted({str(item).strip() for item in items if str(item).strip()})
 
 
-def folder_access(path: Path, root: Path) -> list[str]:
-    """The groups of the nearest _access.yml from `path`'s folder up to `root` ([] when none)."""
-    root = root.resolve()
-    folder = path.resolve().parent
-    while True:
+class FolderAccess:
+    """The groups of the nearest _access.yml for the files of one ingest run under `root`.
+
+    Each folder is looked up once per run (an unchanged re-run of 10^4 files in a few hundred
+    folders would otherwise resolve and stat every ancestor of every file). A folder whose
+    _access.yml is broken keeps its error, raised again for each file under it."""
+
+    def __init__(self, root: Path):
+        self.root = root.resolve()
+        self._by_folder: dict[Path, list[str] | LoadError] = {}
+
+    def groups(self, resolved_path: Path) -> list[str]:
+        """For a file path already resolved (symbolic links followed), as the pipeline keys files."""
+        result = self._lookup(resolved_path.parent)
+        if isinstance(result, LoadError):
+            raise result
+        return result
+
+    def _lookup(self, folder: Path) -> list[str] | LoadError:
+        if folder not in self._by_folder:
+            self._by_folder[folder] = self._read(folder)
+        return self._by_folder[folder]
+
+    def _read(self, folder: Path) -> list[str] | LoadError:
         candidate = folder / ACCESS_FILE
         if candidate.is_file():
             try:
                 data = yaml.safe_load(candidate.read_text(encoding="utf-8")) or {}
             except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-                raise LoadError(candidate, f"åtkomstfilen {candidate} kan inte läsas ({type(exc).__name__})") from exc
+                return LoadError(candidate, f"åtkomstfilen {candidate} kan inte läsas ({type(exc).__name__})")
             if not isinstance(data, dict) or not as_groups(data.get("access")):
-                raise LoadError(candidate, f"åtkomstfilen {candidate} ska ange grupper, t.ex. 'access: [kulturnamnden]'")
+                return LoadError(candidate, f"åtkomstfilen {candidate} ska ange grupper, t.ex. 'access: [kulturnamnden]'")
             return as_groups(data["access"])
-        if folder == root or folder.parent == folder or not folder.is_relative_to(root):
+        if folder == self.root or folder.parent == folder or not folder.is_relative_to(self.root):
             return []
-        folder = folder.parent
+        return self._lookup(folder.parent)
+
+
+def folder_access(path: Path, root: Path) -> list[str]:
+    """The groups of the nearest _access.yml from `path`'s folder up to `root` ([] when none)."""
+    return FolderAccess(root).groups(path.resolve())

@@ -161,9 +161,9 @@ class IndexHandle:
         """Vectors no manifest entry owns: left behind by a run that was killed mid-document
         (and the sentence collection of an index from before sentence vectors moved to SQLite)."""
         sentence_store.drop_legacy_collection(self.settings, self.settings.collection)
-        owned = {cid for e in self.manifest.entries() for cid in e.chunk_ids}
-        if self._consistent(len(owned)):
+        if self._consistent(self.manifest.chunk_count()):  # the usual case: no entry parsed
             return 0
+        owned = {cid for e in self.manifest.entries() for cid in e.chunk_ids}
         orphans = sorted(self.vectors.all_ids() - owned)
         if orphans:
             self.vectors.delete_ids(orphans)

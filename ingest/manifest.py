@@ -62,6 +62,10 @@ class Manifest:
     def entries(self) -> list[ManifestEntry]:
         return [self._entry(r) for r in self.conn.execute(f"SELECT {self._COLUMNS} FROM documents").fetchall()]
 
+    def chunk_count(self) -> int:
+        """Chunk ids all entries name, counted in SQLite (no entry parsed)."""
+        return self.conn.execute("SELECT COALESCE(SUM(json_array_length(chunk_ids)), 0) FROM documents").fetchone()[0]
+
     def get(self, doc_id: str) -> ManifestEntry | None:
         row = self.conn.execute(f"SELECT {self._COLUMNS} FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
         return self._entry(row) if row else None

@@ -21,7 +21,7 @@ from assistant.safe_text import safe_url
 from assistant.schema import DocumentMeta, FileOutcome, FileReport, IngestSummary
 from assistant.settings import Settings
 from assistant.units import UNITS_VERSION
-from ingest.access import folder_access
+from ingest.access import FolderAccess
 from ingest.decision_mirror import mirror_decisions
 from ingest.embed_queue import EmbedQueue, PendingDocument
 from ingest.index import IndexHandle
@@ -69,6 +69,7 @@ class Ingestor:
             write_batch=self.settings.write_batch_chunks,
         )
 
+        access = FolderAccess(root)
         items = list(scan_folder(root))
         files = [item for item in items if isinstance(item, Path)]
         if on_progress:
@@ -77,9 +78,10 @@ class Ingestor:
             if isinstance(item, FileReport):
                 summary.files.append(item)
                 continue
-            path_key = str(item.resolve())
+            resolved = item.resolve()
+            path_key = str(resolved)
             seen_paths.add(path_key)
-            report, doc = self._prepare(item, root, known.get(path_key), by_doc_id, claimed_ids, stored_ids)
+            report, doc = self._prepare(item, resolved, root, access, known.get(path_key), by_doc_id, claimed_ids, stored_ids)
             summary.files.append(report)
             if doc:
                 queue.add(doc)
@@ -94,7 +96,10 @@ class Ingestor:
         summary.seconds = time.perf_counter() - started
         return summary
 
-    def _prepare(self, path, root, previous, by_doc_id, claimed_ids, stored_ids) -> tuple[FileReport, PendingDocument | None]:
+    def _prepare(
+        self, path: Path, resolved: Path, root: Path, access: FolderAccess, previous: ManifestEntry | None,
+        by_doc_id: dict[str, ManifestEntry], claimed_ids: dict[str, str], stored_ids: set[str],
+    ) -> tuple[FileReport, PendingDocument | None]:
         try:
             check_file_size(path, path.stat().st_size, self.limits)  # before hashing gigabytes
             digest = file_hash(path)
@@ -103,7 +108,7 @@ class Ingestor:
         except OSError as exc:
             return _failed(path, f"kan inte läsas: {exc.strerror}"), None
         try:
-            folder_groups = folder_access(path, root)
+            folder_groups = access.groups(resolved)
         except LoadError as exc:  # never index as public what a broken _access.yml meant to restrict
             return _failed(path, exc.reason), None
         # A changed _access.yml changes no file's hash: its groups are part of the fingerprint.

@@ -11,7 +11,7 @@ import pytest
 from assistant.schema import ChunkMeta, DocType, FileOutcome, SearchFilters
 from assistant.service import Assistant
 from assistant.settings import Settings
-from ingest.access import as_groups, folder_access
+from ingest.access import FolderAccess, as_groups, folder_access
 from ingest.loaders import LoadError
 from tests.conftest import copy_corpus_subset
 from tests.ingest.conftest import run_ingest
@@ -54,6 +54,24 @@ def test_the_nearest_access_file_up_to_the_root_applies(tmp_path):
     (tmp_path / "intern" / "djup" / "_access.yml").write_text("grupper: [fel]\n", encoding="utf-8")
     with pytest.raises(LoadError, match="ska ange grupper"):
         folder_access(tmp_path / "intern" / "djup" / "a.pdf", tmp_path)
+
+
+def test_one_run_reads_each_access_file_once_and_keeps_a_broken_one_failing(tmp_path):
+    """A run's FolderAccess answers every file of a folder from one read: a file rewritten
+    mid-run does not change the groups of the run, and a broken file fails every file under it."""
+    for name in ("intern/a", "intern/b", "trasig/djup/c"):
+        (tmp_path / name).mkdir(parents=True)
+    (tmp_path / "intern" / "_access.yml").write_text("access: [kulturnamnden]\n", encoding="utf-8")
+    (tmp_path / "trasig" / "_access.yml").write_text("access: [\n", encoding="utf-8")
+    access = FolderAccess(tmp_path)
+    assert access.groups((tmp_path / "intern" / "a" / "x.pdf").resolve()) == ["kulturnamnden"]
+    (tmp_path / "intern" / "_access.yml").write_text("access: [ekonomi]\n", encoding="utf-8")
+    assert access.groups((tmp_path / "intern" / "b" / "y.pdf").resolve()) == ["kulturnamnden"]
+    assert FolderAccess(tmp_path).groups((tmp_path / "intern" / "b" / "y.pdf").resolve()) == ["ekonomi"]
+    for _ in range(2):
+        with pytest.raises(LoadError, match="trasig/_access.yml kan inte läsas"):
+            access.groups((tmp_path / "trasig" / "djup" / "c" / "z.pdf").resolve())
+    assert access.groups((tmp_path / "publik.pdf").resolve()) == []
 
 
 def test_chunk_metadata_round_trips_groups_through_the_store_format():

