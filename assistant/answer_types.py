@@ -51,7 +51,7 @@ ANSWER_KINDS: dict[str, AnswerKind] = {
     ),
     # Money and shares: "fem landsting" is a count, not an amount.
     "amount": AnswerKind(
-        re.compile(r"\b(hur mycket|hur stor|hur stort|belopp|summa|kronor|miljoner|andel|how much|amount|share)\b", re.I),
+        re.compile(r"\b(hur mycket|hur stor|hur stort|belopp|summa|kronor|miljoner|andel|kostar|kostade|kostat|kostnad\w*|how much|amount|share|costs?|costed)\b", re.I),
         re.compile(r"(\d[\d ,.]*|\b(två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv))\s*(kronor|kr\b|tkr\b|mnkr\b|mkr\b|msek\b|sek\b|miljoner|miljarder|procent|%)|\b(\d+|en|två|tre|fyra|fem|sex|sju|åtta|nio|tio) av (\d+|två|tre|fyra|fem|sex|sju|åtta|nio|tio)\b|\b(hälften|en (tredjedel|fjärdedel|femtedel)|(en )?(väsentlig|betydande|övervägande|större|stor|liten|mindre) del(en)?|merparten|huvuddelen|majoriteten|flertalet)\b", re.I),
     ),
     # "Hur många X": a number; the answerer also checks that it counts X.

@@ -30,9 +30,10 @@ from typing import Literal
 
 from assistant.answer_types import NEGATION, NUMBER, answers_with, list_holds_amounts
 from assistant.query import Query, QueryPart
-from assistant.schema import RetrievedChunk
+from assistant.schema import ChunkMeta, DateSource, RetrievedChunk
 from assistant.units import Unit, split_units
 from ingest.analyzer import SwedishAnalyzer
+from ingest.dates import spelled
 
 # Similarities of a question to stored sentences: chunk id -> unit position -> cosine.
 Similarities = dict[str, dict[int, float]]
@@ -70,6 +71,12 @@ def mentions(terms: AbstractSet[str], term: str) -> bool:
     return any(t.startswith(prefix) for t in terms)
 
 
+def own_date(meta: ChunkMeta) -> str:
+    """The document's own date as text names it ("24 oktober 2012"); nothing for a file's time,
+    which says when a file was copied, not what day the document is about."""
+    return "" if meta.published_source == DateSource.modified else spelled(meta.published)
+
+
 def naming_documents(analyzer: SwedishAnalyzer, query: Query, hits: list[RetrievedChunk]) -> set[str]:
     """Documents among `hits` that name everything the question is specifically about (a region,
     a year, an SFS number), counting the names a follow-up borrows from the conversation; of a
@@ -79,7 +86,7 @@ def naming_documents(analyzer: SwedishAnalyzer, query: Query, hits: list[Retriev
     held: dict[str, frozenset[str]] = {}
     for hit in hits:
         meta = hit.meta
-        label = f"{meta.title} {meta.section} {meta.publisher} {meta.body} {meta.published or ''}"
+        label = f"{meta.title} {meta.section} {meta.publisher} {meta.body} {meta.published or ''} {own_date(meta)}"
         held[meta.doc_id] = held.get(meta.doc_id, frozenset()) | analyzer.term_set(f"{label} {hit.text}")
     # "… för Skåne och Västra Götaland": coordinated names are alternatives, each part's own.
     alternatives = (
@@ -102,7 +109,7 @@ class EvidenceModel:
         weights = query.answer_terms
         total = sum(weights.values()) or 1.0
         out: list[Candidate] = []
-        chunk_terms_of = [self.analyzer.term_set(f"{h.meta.title} {h.meta.section} {h.text}") for h in hits]
+        chunk_terms_of = [self.analyzer.term_set(f"{h.meta.title} {h.meta.section} {own_date(h.meta)} {h.text}") for h in hits]
         doc_terms_of: dict[str, frozenset[str]] = {}
         for hit, terms in zip(hits, chunk_terms_of):
             doc_terms_of[hit.meta.doc_id] = doc_terms_of.get(hit.meta.doc_id, frozenset()) | terms
@@ -150,7 +157,7 @@ class EvidenceModel:
 
     def label_terms(self, hit: RetrievedChunk) -> frozenset[str]:
         meta = hit.meta
-        return self.analyzer.term_set(f"{meta.title} {meta.section} {meta.publisher} {meta.body} {meta.published or ''}")
+        return self.analyzer.term_set(f"{meta.title} {meta.section} {meta.publisher} {meta.body} {meta.published or ''} {own_date(meta)}")
 
     def support(
         self, query: Query, part: QueryPart, candidates: list[Candidate], taken: AbstractSet[int] = frozenset()
@@ -166,7 +173,10 @@ class EvidenceModel:
         for cand in candidates:
             if id(cand) in taken:
                 continue
-            if not all(g & cand.window for g in part.own_entity_terms) or not all(g & cand.doc_terms for g in inherited):
+            if (
+                not all(g & cand.window for g in part.own_entity_terms)
+                or not all(g & cand.doc_terms for g in (*inherited, *query.date_entity_terms))
+            ):
                 continue
             if (required and not self._holds_answer(cand, query, part, required)) or (
                 part.negated and not NEGATION.search(cand.unit.text)

@@ -54,6 +54,11 @@ _CHANGE = re.compile(r"\b(?:ändrades|ändrats|ändrad|ändringen|ändring|skill
 # body answers another question. Written in lower case, so the capitalised-name rule misses them.
 _BODY = re.compile(r"\b(?:[\wåäö-]*(?:nämnd|nämnden|fullmäktige|styrelse|styrelsen|beredning|beredningen|utskott|utskottet)|regeringen|riksdagen)\b")
 _NUMBER_TOKEN = re.compile(r"\d+(?:[.,]\d+)*")
+# A day or a month the question names ("den 24 oktober", "i november"): a passage about another
+# day answers another question. The day and its month are named separately, so both must match.
+_DAY_OR_MONTH = re.compile(rf"\b(?:(?P<day>[0-3]?\d)\s+)?(?P<month>{'|'.join(MONTHS)})\b", re.I)
+# Minutes number their items "§ 121"; the analyzer indexes the number alone.
+_ITEM_PARAGRAPH = re.compile(r"§\s?(\d{1,3})\b")
 
 
 class QueryPart(BaseModel):
@@ -103,6 +108,9 @@ class Query(BaseModel):
     # The same for the question as it stands alone: a follow-up ("Och när beslutade de om den?")
     # is also about the names it borrows from the conversation.
     subject_entity_terms: tuple[frozenset[str], ...] = ()
+    # A day and month the question names ("den 24 oktober"), each as the index terms that spell it:
+    # the answering sentence's document must name them.
+    date_entity_terms: tuple[frozenset[str], ...] = ()
     # Names in answer_types.ANSWER_KINDS of the kinds of answer asked for (date, amount, ...).
     shape_kinds: tuple[str, ...] = ()
     # "hur många anställda": what a count must count (None when no count is asked for).
@@ -188,6 +196,7 @@ class QueryAnalyzer:
             answer_terms=answer_terms,
             search_terms=self._weighted(dict(self.analyzer.analyze_query(search_text))),
             entities=entities, entity_terms=entity_terms, subject_entity_terms=subject_entity_terms,
+            date_entity_terms=self._date_terms(question),
             # Each part ("Vem … och när …?") asks for its own kinds; the question for all of them.
             shape_kinds=tuple(name for name in ANSWER_KINDS if any(name in part.shape_kinds for part in parts)),
             counted_terms=self.analyzer.term_set(counted.group(1)) if counted and not english else None,
@@ -218,6 +227,7 @@ class QueryAnalyzer:
         # A currency or unit ("SEK", "MSEK") says what kind of amount is asked for, not what it is about.
         entities = tuple(e for e in question_entities(text) if not AMOUNT_HEADING.fullmatch(e))
         entities += tuple(m.group(0) for m in _BODY.finditer(text) if m.group(0) not in entities)
+        entities += tuple(f"§ {m.group(1)}" for m in _ITEM_PARAGRAPH.finditer(text) if f"§ {m.group(1)}" not in entities)
         if english:
             entities = tuple(e for e in entities if not _title_word(e, text))
         # Whole words only (a compound fragment of "Helsingborgs" does not name Helsingborg), and
@@ -226,7 +236,22 @@ class QueryAnalyzer:
             e: frozenset(t for t, w in self.analyzer.analyze(e).items() if w >= 1.0 and ("§" in t or "§" not in e))
             for e in entities
         }
+        for e in entities:
+            if item := _ITEM_PARAGRAPH.fullmatch(e):
+                terms_of_entity[e] = frozenset({item.group(1)})
         return entities, terms_of_entity
+
+    def _date_terms(self, text: str) -> tuple[frozenset[str], ...]:
+        """Class: a question that names a day or a month ("den 24 oktober 2014", "i november"). A
+        document that names neither tells of another day; the day and its month are checked
+        separately, so both must be there. Checked against the document's retrieved passages and
+        its date (the sentence that answers need not repeat the date the question sets)."""
+        groups: list[frozenset[str]] = []
+        for m in _DAY_OR_MONTH.finditer(text):
+            for word in (m["day"], m["month"]):
+                if word and (terms := frozenset(t for t, w in self.analyzer.analyze(word).items() if w >= 1.0)) and terms not in groups:
+                    groups.append(terms)
+        return tuple(groups)
 
     def _parts(
         self, question: str, history: tuple[str, ...], english: bool, entities: tuple[str, ...],

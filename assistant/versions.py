@@ -77,7 +77,7 @@ class VersionResolver:
     def wordings(self, base: str, paragraph: str, filters: SearchFilters | None = None) -> list[Wording]:
         """Every indexed wording of `paragraph` of regulation `base`, oldest first, with periods."""
         found: list[Wording] = []
-        documents = self._regulation_documents(base, filters)
+        documents = self.regulation_documents(base, filters)
         # The regulation's own entry into force (its original print, or a consolidated text's
         # "Ikraft:" line): no wording of it applied before.
         starts = [d for rows in documents.values() if not _AMENDMENT.search(rows[0][0].title)
@@ -129,7 +129,7 @@ class VersionResolver:
             meta = ChunkMeta.from_store(json.loads(meta_json))
             if not repeals.search(text) or (filters is not None and not filters.may_see(meta.access)):
                 continue
-            whole = "\n".join(t for _, t in self._regulation_documents(_base_of_title(meta.title) or "", filters).get(meta.doc_id, []))
+            whole = "\n".join(t for _, t in self.regulation_documents(_base_of_title(meta.title) or "", filters).get(meta.doc_id, []))
             if day := _first_date(_IN_FORCE, whole or text):
                 number = _BASE_NUMBER.search(meta.title) or _PRINTED_NUMBER.search(meta.title)
                 return day, f"SFS {number.group(1)}" if number else meta.title
@@ -144,7 +144,13 @@ class VersionResolver:
         covering = [w for w in wordings if w.covers(as_of)]
         return covering[-1] if covering else None
 
-    def _regulation_documents(self, base: str, filters: SearchFilters | None) -> dict[str, list[tuple[ChunkMeta, str]]]:
+    def paragraphs(self, base: str, filters: SearchFilters | None = None) -> list[str]:
+        """The §§ of regulation `base` that any indexed version of it holds, in numeric order."""
+        found = {p for rows in self.regulation_documents(base, filters).values() for meta, text in rows if (p := _paragraph_of(meta, text))}
+        return sorted(found, key=lambda p: (int(re.match(r"\d+", p).group()), p))
+
+    def regulation_documents(self, base: str, filters: SearchFilters | None = None) -> dict[str, list[tuple[ChunkMeta, str]]]:
+        """Each indexed document of regulation `base` (the regulation and its amendments): its chunks in order."""
         rows = self.conn.execute(
             "SELECT meta, text FROM chunk_store WHERE doc_type = ? AND instr(json_extract(meta, '$.title'), ?) > 0",
             (DocType.regulation.value, base),
@@ -182,7 +188,7 @@ class VersionAnswerer:
         base = self.resolver.base_number(query, hits)
         wordings = self.resolver.wordings(base, query.paragraph, filters) if base else []
         if not wordings:
-            return None
+            return self._missing_paragraph(query, base, hits, filters) if base else None
         chosen = self.resolver.applicable(wordings, query.as_of)
         en = query.english
         name = _regulation_name(wordings[0].hit.meta.title, base, en)
@@ -226,6 +232,32 @@ class VersionAnswerer:
         if others:
             text += "\n\n" + ("Other wordings in the documents:" if en else "Andra lydelser i dokumenten:") + "\n" + "\n".join(others)
         return Answer(question=query.text, answer=text, abstained=False, citations=citations, retrieved=hits, applied=applied)
+
+    def _missing_paragraph(
+        self, query: Query, base: str, hits: list[RetrievedChunk], filters: SearchFilters | None
+    ) -> Answer | None:
+        """Class: a question about a § of an indexed regulation whose excerpt lacks that §
+        ("Vad säger 6 § förordningen (2010:2012)?" when only 1-5, 8 and 9 a §§ are stored). The
+        answer says so and lists the §§ there are, instead of quoting a § that mentions the one
+        asked for. None when the regulation's §§ are not indexed at all (the ordinary answer decides)."""
+        held = self.resolver.paragraphs(base, filters)
+        if not held:
+            return None
+        documents = self.resolver.regulation_documents(base, filters)
+        name = _regulation_name(next(iter(documents.values()))[0][0].title, base, query.english)
+        listing = ", ".join(held)
+        text = (
+            f"I can't find {query.paragraph} of {name} in the documents. The documents hold these sections of it: {listing}."
+            if query.english else
+            f"Jag hittar inte {query.paragraph} {name} i dokumenten. Av den finns de här paragraferna i underlagen: {listing}."
+        )
+        firsts = [rows[0] for rows in documents.values()]
+        suggestions = [
+            make_citation(i, RetrievedChunk(meta=meta, text=chunk_text, score=0.0), chunk_text)
+            for i, (meta, chunk_text) in enumerate(firsts[:3], start=1)
+        ]
+        applied = AppliedWording(regulation=base, paragraph=query.paragraph, as_of=query.as_of, found=False)
+        return Answer(question=query.text, answer=text, abstained=True, suggestions=suggestions, retrieved=hits, applied=applied)
 
     @staticmethod
     def _before(chosen: Wording, cited: list[Wording], en: bool) -> str:

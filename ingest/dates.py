@@ -61,3 +61,13 @@ def date_in_file_name(name: str) -> str | None:
         return None
     year, month, day = match.groups()
     return f"{year}-{month}-{day}" if 1 <= int(month) <= 12 and 1 <= int(day) <= 31 else None
+
+
+def spelled(published: str | None) -> str:
+    """'2012-10-24' -> '24 oktober 2012', '2012-10' -> 'oktober 2012', as Swedish text names the
+    date (so that a question naming the day or month finds a passage dated only in its metadata)."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})(?:-(\d{2}))?", (published or "").strip())
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        return published or ""
+    month = list(MONTHS)[int(match.group(2)) - 1]
+    return f"{int(match.group(3))} {month} {match.group(1)}" if match.group(3) else f"{month} {match.group(1)}"

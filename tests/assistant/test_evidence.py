@@ -35,6 +35,21 @@ def _supports(question: str, hits: list[RetrievedChunk], model: EvidenceModel | 
 
 # --- what a part's sentence must name -----------------------------------------------------------
 
+MEETING_DAY = "Vilka ärenden behandlade nämnden den 24 oktober?"
+
+
+def test_a_day_named_in_the_question_must_be_named_by_the_answers_document_or_its_date():
+    """Class: a question naming a day or month; another day's document answers another question."""
+    other_day = [_hit("a", "Nämnden behandlade ärenden om bidrag till teatrar och bibliotek.", published="2012-11-07")]
+    assert not _supports(MEETING_DAY, other_day)[0].supported
+    dated = [_hit("a", "Nämnden behandlade ärenden om bidrag till teatrar och bibliotek.", published="2012-10-24")]
+    assert _supports(MEETING_DAY, dated)[0].supported
+    in_text = [_hit("a", "Sammanträdet hölls den 24 oktober. Nämnden behandlade ärenden om bidrag till teatrar och bibliotek.",
+                    published="2012-11-07")]
+    assert _supports(MEETING_DAY, in_text)[0].supported
+    wrong_month = [_hit("a", "Sammanträdet hölls den 24 november. Nämnden behandlade ärenden om bidrag till teatrar.")]
+    assert not _supports(MEETING_DAY, wrong_month)[0].supported
+
 AMOUNT_2019 = "Hur mycket statsbidrag fick Region Skåne 2019?"
 
 

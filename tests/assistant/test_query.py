@@ -54,6 +54,23 @@ def test_a_paragraph_reference_is_named_only_by_itself():
     assert query.entity_terms == (frozenset({"6§"}),)
 
 
+def test_a_minutes_item_number_is_an_entity_spelled_by_its_number():
+    query = QUERIES.analyze("Vad beslutade nämnden i § 122?")
+    assert "§ 122" in query.entities and frozenset({"122"}) in query.entity_terms
+
+
+def test_a_named_day_and_month_are_each_a_date_entity_and_a_year_alone_is_not():
+    query = QUERIES.analyze("Vad stod på dagordningen den 24 oktober 2014?")
+    assert query.date_entity_terms == (frozenset({"24"}), ANALYZER.term_set("oktober"))
+    assert QUERIES.analyze("Vad hände i november?").date_entity_terms == (ANALYZER.term_set("november"),)
+    assert QUERIES.analyze("Vad hände 2014?").date_entity_terms == ()
+
+
+def test_a_cost_question_wants_an_amount():
+    assert QUERIES.analyze("Vad kostade seminariet?").shape_kinds == ("amount",)
+    assert QUERIES.analyze("Vad kostar ett årskort på operan?").shape_kinds == ("amount",)
+
+
 def test_which_date_wants_a_day_and_how_many_wants_a_count_not_money():
     assert QUERIES.analyze("Vilket datum fattade styrelsen beslut?").shape_kinds == ("day",)
     assert QUERIES.analyze("När fattade styrelsen beslut?").shape_kinds == ("date",)

@@ -162,8 +162,19 @@ def test_english_question_gets_an_english_answer(assistant) -> None:
     assert answer.answer.startswith("On 2032-07-01") and "until 2035-01-01" in answer.answer
 
 
-def test_a_paragraph_no_document_holds_is_left_to_the_ordinary_answer(assistant) -> None:
+def test_a_paragraph_the_indexed_regulation_lacks_is_refused_listing_the_ones_it_has(assistant) -> None:
+    """Class: "a § that is not in the excerpt": refused, with the §§ the documents do hold, never
+    answered from another § that happens to share words with the question."""
     answer = assistant.ask("Vad säger 9 § förordningen (2030:100)?")
+    assert answer.abstained and answer.applied is not None and not answer.applied.found
+    assert answer.answer.startswith("Jag hittar inte 9 § förordningen (2030:100)") and "1 §, 2 §, 3 §." in answer.answer
+    assert answer.suggestions and not answer.citations
+    english = assistant.ask("What does section 9 of ordinance 2030:100 say?")
+    assert english.abstained and english.answer.startswith("I can't find 9 §")
+
+
+def test_a_paragraph_of_a_regulation_that_is_not_indexed_is_left_to_the_ordinary_answer(assistant) -> None:
+    answer = assistant.ask("Vad säger 9 § förordningen (2040:1)?")
     assert answer.applied is None and answer.abstained
 
 
