@@ -247,6 +247,8 @@ def main(
         return  # one of the jobs, in its own process
     multiples = [int(s) for s in sizes.split(",") if s.strip()]
     rate = real_embedding_rate(corpus, sample) if sample else None
+    if workdir is not None:
+        workdir.mkdir(parents=True, exist_ok=True)
     root = Path(tempfile.mkdtemp(prefix="bench-scale-", dir=workdir))
     results: dict[int, dict] = {}
     try:
