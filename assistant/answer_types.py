@@ -52,7 +52,7 @@ ANSWER_KINDS: dict[str, AnswerKind] = {
     # Money and shares: "fem landsting" is a count, not an amount.
     "amount": AnswerKind(
         re.compile(r"\b(hur mycket|hur stor|hur stort|belopp|summa|kronor|miljoner|andel|kostar|kostade|kostat|kostnad\w*|how much|amount|share|costs?|costed)\b", re.I),
-        re.compile(r"(\d[\d ,.]*|\b(två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv))\s*(kronor|kr\b|tkr\b|mnkr\b|mkr\b|msek\b|sek\b|miljoner|miljarder|procent|%)|\b(\d+|en|två|tre|fyra|fem|sex|sju|åtta|nio|tio) av (\d+|två|tre|fyra|fem|sex|sju|åtta|nio|tio)\b|\b(hälften|en (tredjedel|fjärdedel|femtedel)|(en )?(väsentlig|betydande|övervägande|större|stor|liten|mindre) del(en)?|merparten|huvuddelen|majoriteten|flertalet)\b", re.I),
+        re.compile(r"(\d[\d ,.]*|\b(två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv))\s*(kronor|kr\b|tkr\b|mnkr\b|mkr\b|msek\b|sek\b|miljoner|miljarder|procent|%)|\b(\d+|en|två|tre|fyra|fem|sex|sju|åtta|nio|tio) av (?:de |dem )?(\d+|två|tre|fyra|fem|sex|sju|åtta|nio|tio)\b|\b(hälften|en (tredjedel|fjärdedel|femtedel)|(en )?(väsentlig|betydande|övervägande|större|stor|liten|mindre) del(en)?|merparten|huvuddelen|majoriteten|flertalet)\b", re.I),
     ),
     # "Hur många X": a number; the answerer also checks that it counts X.
     "count": AnswerKind(
@@ -76,6 +76,19 @@ def list_holds_amounts(text: str, question: str) -> bool:
     no single row repeats the unit ("Statliga medel: 21 460")."""
     heading, _, rows = text.partition("\n")
     return bool(AMOUNT_HEADING.search(heading)) and answers_with(NUMBER, rows, question)
+
+
+# Numbers that are dates, not counts: "den 15 februari", "2024-02-15", "2025–2028", "kl. 13.00".
+_DATE_NUMBERS = re.compile(
+    rf"\b\d{{1,2}}(?:[–-]\d{{1,2}})? ({_MONTHS})\b|\b\d{{4}}-\d{{2}}(?:-\d{{2}})?\b|\b(?:19|20)\d{{2}}\b|\bkl\.? ?\d{{1,2}}[.:]\d{{2}}\b",
+    re.I,
+)
+
+
+def states_count(text: str, question: str) -> bool:
+    """Class: "hur många X" answered by a number that counts something, not by a date's day or
+    year ("Den 15 februari fattade nämnden beslut om en remissversion" counts no remissvar)."""
+    return answers_with(NUMBER, _DATE_NUMBERS.sub(" ", text), question)
 
 
 def answers_with(shape: re.Pattern[str], text: str, question: str) -> bool:

@@ -28,7 +28,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Literal
 
-from assistant.answer_types import NEGATION, NUMBER, answers_with, list_holds_amounts
+from assistant.answer_types import NEGATION, answers_with, list_holds_amounts, states_count
 from assistant.query import Query, QueryPart
 from assistant.schema import ChunkMeta, DateSource, RetrievedChunk
 from assistant.units import Unit, split_units
@@ -202,7 +202,7 @@ class EvidenceModel:
             counts = bool(part.counted_terms & cand.terms) or any(
                 mentions(cand.terms, t) for t in part.counted_terms if len(t) >= 5
             )
-            return counts and answers_with(NUMBER, cand.unit.text, query.text)
+            return counts and states_count(cand.unit.text, query.text)
         if cand.unit.is_list and "amount" in part.shape_kinds and list_holds_amounts(cand.unit.text, query.text):
             return True
         return any(answers_with(shape, cand.unit.text, query.text) for shape in shapes)

@@ -142,6 +142,19 @@ def test_a_count_is_answered_only_by_a_sentence_counting_the_asked_thing():
     assert not answer.abstained and "300 aktörer" in answer.answer
 
 
+@pytest.mark.parametrize("dated", [
+    "Den 15 februari 2024 fattade nämnden beslut om remissversionen och remissvaren.",
+    "Remissvaren på planen för 2025–2028 sammanställdes 2024-06-19 av förvaltningen.",
+])
+def test_a_count_is_not_answered_by_the_numbers_of_a_date(dated):
+    """Class: "hur många X" with a sentence that names X and a day or year but counts nothing."""
+    question = "Hur många remissvar kom in?"
+    (support,) = _supports(question, [_hit("a", dated, title="Remiss")])
+    assert support.missing == "value"
+    (support,) = _supports(question, [_hit("a", f"{dated} Knappt 80 remissvar har skickats in.", title="Remiss")])
+    assert support.supported and support.best.unit.text == "Knappt 80 remissvar har skickats in."
+
+
 # --- several parts ------------------------------------------------------------------------------
 
 TWO_REGIONS = "Hur mycket statsbidrag fick Blekinge och Kronoberg?"

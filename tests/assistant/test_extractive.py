@@ -210,7 +210,7 @@ def test_two_named_years_answered_by_one_sentence_get_a_sentence_each():
     assert "198,7 miljoner" in answer.answer and "drygt 200 miljoner" in answer.answer
 
 
-@pytest.mark.parametrize("share", ["en väsentlig del", "merparten", "huvuddelen", "fyra av fem"])
+@pytest.mark.parametrize("share", ["en väsentlig del", "merparten", "huvuddelen", "fyra av fem", "18 av de 22"])
 def test_a_share_stated_in_words_answers_a_share_question(share):
     """Share questions ("hur stor andel"): a share is often stated in words, not as a percentage."""
     hits = [_hit(0, "Finansiering", f"Regioner och kommuner står för {share} av finansieringen av verksamheterna.")]
