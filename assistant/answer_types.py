@@ -49,10 +49,15 @@ ANSWER_KINDS: dict[str, AnswerKind] = {
         re.compile(r"\b(vilket datum|vilken dag|datum|what date|which date|which day)\b", re.I),
         re.compile(rf"\b({_DAY})\b", re.I),
     ),
-    # Money and shares: "fem landsting" is a count, not an amount.
+    # Money: "fem landsting" is a count, not an amount; "18 av de 22" is a share, not a sum.
     "amount": AnswerKind(
-        re.compile(r"\b(hur mycket|hur stor|hur stort|belopp|summa|kronor|miljoner|andel|kostar|kostade|kostat|kostnad\w*|how much|amount|share|costs?|costed)\b", re.I),
-        re.compile(r"(\d[\d ,.]*|\b(två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv))\s*(kronor|kr\b|tkr\b|mnkr\b|mkr\b|msek\b|sek\b|miljoner|miljarder|procent|%)|\b(\d+|en|två|tre|fyra|fem|sex|sju|åtta|nio|tio) av (?:de |dem )?(\d+|två|tre|fyra|fem|sex|sju|åtta|nio|tio)\b|\b(hälften|en (tredjedel|fjärdedel|femtedel)|(en )?(väsentlig|betydande|övervägande|större|stor|liten|mindre) del(en)?|merparten|huvuddelen|majoriteten|flertalet)\b", re.I),
+        re.compile(r"\b(hur mycket|hur stor|hur stort|belopp|summa|kronor|miljoner|kostar|kostade|kostat|kostnad\w*|how much|amount|costs?|costed)\b", re.I),
+        re.compile(r"(\d[\d ,.]*|\b(två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv))\s*(kronor|kr\b|tkr\b|mnkr\b|mkr\b|msek\b|sek\b|miljoner|miljarder|procent|%)", re.I),
+    ),
+    # Shares ("hur stor andel"): a percentage, "fyra av fem", "18 av de 22", or words ("merparten").
+    "share": AnswerKind(
+        re.compile(r"\b(andel(en)?|hur stor del|share|proportion)\b", re.I),
+        re.compile(r"\d[\d ,.]*\s*(procent|%)|\b(\d+|en|två|tre|fyra|fem|sex|sju|åtta|nio|tio) av (?:de |dem )?(\d+|två|tre|fyra|fem|sex|sju|åtta|nio|tio)\b|\b(hälften|en (tredjedel|fjärdedel|femtedel)|(en )?(väsentlig|betydande|övervägande|större|stor|liten|mindre) del(en)?|merparten|huvuddelen|majoriteten|flertalet)\b", re.I),
     ),
     # "Hur många X": a number; the answerer also checks that it counts X.
     "count": AnswerKind(

@@ -24,6 +24,8 @@ evals/report.md); below it the part has no support and is named as such in the a
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Literal
@@ -77,6 +79,24 @@ def own_date(meta: ChunkMeta) -> str:
     return "" if meta.published_source == DateSource.modified else spelled(meta.published)
 
 
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+_PERIOD = re.compile(r"\b((?:19|20)\d{2})\s?[–-]\s?((?:19|20)\d{2})\b")
+
+
+def period_only_years(hit: RetrievedChunk) -> frozenset[str]:
+    """Class: the wrong year's amount. Years that the passage's title or section names only as the
+    end of a period ("Ny kulturnämnd för åren 2019-2022") while its text speaks of other years
+    ("… regionbidrag för 2019"): such a label does not say the passage is about that year, so it
+    does not name it for a sentence's window. A passage whose text names no year keeps its label."""
+    text_years = set(_YEAR.findall(hit.text))
+    if not text_years:
+        return frozenset()
+    labels = f"{hit.meta.title} {hit.meta.section}"
+    ends = {year for match in _PERIOD.finditer(labels) for year in match.groups()}
+    exact = set(_YEAR.findall(_PERIOD.sub(" ", labels)))
+    return frozenset(ends - exact - text_years)
+
+
 def naming_documents(analyzer: SwedishAnalyzer, query: Query, hits: list[RetrievedChunk]) -> set[str]:
     """Documents among `hits` that name everything the question is specifically about (a region,
     a year, an SFS number), counting the names a follow-up borrows from the conversation; of a
@@ -114,7 +134,7 @@ class EvidenceModel:
         for hit, terms in zip(hits, chunk_terms_of):
             doc_terms_of[hit.meta.doc_id] = doc_terms_of.get(hit.meta.doc_id, frozenset()) | terms
         for rank, hit in enumerate(hits):
-            labels = self.label_terms(hit)
+            labels = self.label_terms(hit) - period_only_years(hit)
             # A list under a heading the question names ("dagordning") is what it asks for.
             heading_named = bool(weights.keys() & self.analyzer.term_set(hit.meta.section))
             prior = 1.0 / (1.0 + self.rank_decay * rank)

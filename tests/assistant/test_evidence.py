@@ -35,6 +35,18 @@ def _supports(question: str, hits: list[RetrievedChunk], model: EvidenceModel | 
 
 # --- what a part's sentence must name -----------------------------------------------------------
 
+PERIOD_TITLE = "Ny kulturnämnd för åren 2019-2022"
+GRANT = "Kulturnämnden fick ett regionbidrag på 302,7 miljoner kronor."
+
+
+def test_a_year_a_title_names_only_as_a_periods_end_is_not_named_when_the_text_speaks_of_another():
+    """Class: the wrong year's amount, when a title's period ends in the year asked about."""
+    hits = [_hit("a", f"{GRANT} Uppehållet för utvecklingsbidrag gäller år 2019.", title=PERIOD_TITLE)]
+    assert not _supports("Hur stort var regionbidraget 2022?", hits)[0].supported
+    assert _supports("Hur stort var regionbidraget 2019?", hits)[0].supported
+    assert _supports("Hur stort var regionbidraget 2022?", [_hit("a", GRANT, title=PERIOD_TITLE)])[0].supported
+
+
 MEETING_DAY = "Vilka ärenden behandlade nämnden den 24 oktober?"
 
 

@@ -218,6 +218,13 @@ def test_a_share_stated_in_words_answers_a_share_question(share):
     assert not answer.abstained and share in answer.answer
 
 
+def test_an_amount_question_is_not_answered_by_a_share():
+    """'18 av de 22' is a share: it answers 'hur stor andel', never 'hur stor var budgeten'."""
+    hits = [_hit(0, "Budget", "I kulturnämndens budget är 18 av de 22 posterna oförändrade från förra året.")]
+    assert _answerer().answer(_query("Hur stor var kulturnämndens budget?"), hits).abstained
+    assert not _answerer().answer(_query("Hur stor andel av posterna i kulturnämndens budget är oförändrade?"), hits).abstained
+
+
 def test_a_share_question_is_not_answered_by_a_sentence_without_a_share():
     hits = [_hit(0, "Finansiering", "Regioner och kommuner bidrar till finansieringen av verksamheterna.")]
     assert _answerer().answer(_query("Hur stor andel av finansieringen står regioner och kommuner för?"), hits).abstained
