@@ -199,7 +199,7 @@ class QueryAnalyzer:
             date_entity_terms=self._date_terms(question),
             # Each part ("Vem … och när …?") asks for its own kinds; the question for all of them.
             shape_kinds=tuple(name for name in ANSWER_KINDS if any(name in part.shape_kinds for part in parts)),
-            counted_terms=self.analyzer.term_set(counted.group(1)) if counted and not english else None,
+            counted_terms=self._counted(counted, english),
             wants_list=bool(_LIST_QUESTION.search(question)),
             chronological=bool(_TIME_QUESTION.search(question)),
             wants_definition=bool(_DEFINITION_QUESTION.search(question)),
@@ -241,6 +241,13 @@ class QueryAnalyzer:
                 terms_of_entity[e] = frozenset({item.group(1)})
         return entities, terms_of_entity
 
+    def _counted(self, counted: re.Match[str] | None, english: bool) -> frozenset[str] | None:
+        """What "hur många X" counts; None when X is a function word ("hur många av dem …?",
+        a follow-up counting what the previous turn was about): any count then answers."""
+        if counted is None or english:
+            return None
+        return self.analyzer.term_set(counted.group(1)) or None
+
     def _date_terms(self, text: str) -> tuple[frozenset[str], ...]:
         """Class: a question that names a day or a month ("den 24 oktober 2014", "i november"). A
         document that names neither tells of another day; the day and its month are checked
@@ -276,7 +283,7 @@ class QueryAnalyzer:
                 own_entity_terms=tuple(g for g in (terms_of_entity.get(e, frozenset()) for e in part.own_entities) if g),
                 context_entity_terms=tuple(g for g in (terms_of_entity.get(e, frozenset()) for e in part.context_entities) if g),
                 shape_kinds=_answer_kinds(part.text),
-                counted_terms=self.analyzer.term_set(counted.group(1)) if counted and not english else None,
+                counted_terms=self._counted(counted, english),
                 negated=bool(NEGATION.search(part.text[slice(*asking_clause(part.text))])),
             ))
         return tuple(parts)

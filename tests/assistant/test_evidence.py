@@ -167,6 +167,16 @@ def test_a_count_is_not_answered_by_the_numbers_of_a_date(dated):
     assert support.supported and support.best.unit.text == "Knappt 80 remissvar har skickats in."
 
 
+def test_how_many_of_them_counts_what_the_question_is_about():
+    """Class: "hur många av dem/remissvaren …": the word after "hur många" is no counted thing."""
+    hits = [_hit("a", "Knappt 80 remissvar har skickats in, 27 från kommuner, 40 från kulturverksamheter och 9 övriga.",
+                 title="Remissvar")]
+    question = "Hur många av remissvaren kom från kulturverksamheter?"
+    assert _query(question).parts[0].counted_terms is None
+    answer = _answerer().answer(_query(question), hits)
+    assert not answer.abstained and "40 från kulturverksamheter" in answer.answer
+
+
 # --- several parts ------------------------------------------------------------------------------
 
 TWO_REGIONS = "Hur mycket statsbidrag fick Blekinge och Kronoberg?"
