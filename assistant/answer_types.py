@@ -83,17 +83,24 @@ def list_holds_amounts(text: str, question: str) -> bool:
     return bool(AMOUNT_HEADING.search(heading)) and answers_with(NUMBER, rows, question)
 
 
-# Numbers that are dates, not counts: "den 15 februari", "2024-02-15", "2025–2028", "kl. 13.00".
+# Numbers that are dates, times or document numbers, not counts: "den 15 februari", "2024-02-15",
+# "2025–2028", "kl. 13.00", "09:00-12:00", "Ds 2017:8", "SFS 2010:2012".
 _DATE_NUMBERS = re.compile(
-    rf"\b\d{{1,2}}(?:[–-]\d{{1,2}})? ({_MONTHS})\b|\b\d{{4}}-\d{{2}}(?:-\d{{2}})?\b|\b(?:19|20)\d{{2}}\b|\bkl\.? ?\d{{1,2}}[.:]\d{{2}}\b",
+    rf"\b\d{{1,2}}(?:[–-]\d{{1,2}})? ({_MONTHS})\b|\b\d{{4}}-\d{{2}}(?:-\d{{2}})?\b|\b\d{{4}}:\d+\b|"
+    rf"\b(?:19|20)\d{{2}}\b|\bkl\.? ?\d{{1,2}}[.:]\d{{2}}\b|\b\d{{1,2}}:\d{{2}}\b",
     re.I,
 )
 
 
+# The number that opens a list item or agenda point ("- 24 Information …", "3. Justering").
+_ITEM_NUMBER = re.compile(r"^(\s*(?:[-*•]\s*)?)(?:§\s*)?\d{1,3}[.):]?(?=\s)", re.M)
+
+
 def states_count(text: str, question: str) -> bool:
     """Class: "hur många X" answered by a number that counts something, not by a date's day or
-    year ("Den 15 februari fattade nämnden beslut om en remissversion" counts no remissvar)."""
-    return answers_with(NUMBER, _DATE_NUMBERS.sub(" ", text), question)
+    year ("Den 15 februari fattade nämnden beslut om en remissversion" counts no remissvar) nor by
+    the numbers of a list's items or agenda points ("- 24 Information Kulturrådet …")."""
+    return answers_with(NUMBER, _DATE_NUMBERS.sub(" ", _ITEM_NUMBER.sub(r"\1", text)), question)
 
 
 def answers_with(shape: re.Pattern[str], text: str, question: str) -> bool:

@@ -167,6 +167,18 @@ def test_a_count_is_not_answered_by_the_numbers_of_a_date(dated):
     assert support.supported and support.best.unit.text == "Knappt 80 remissvar har skickats in."
 
 
+def test_a_count_is_not_answered_by_agenda_numbers_times_or_document_numbers():
+    """Class: "hur många X" with a list whose only numbers number its items, a meeting's hours or
+    a report's number ("Ds 2017:8")."""
+    agenda = ("Tid: kl 09:00-12:00\n- Mötets öppnande\n- 24 Information om styrelsen\n"
+              "- 25 Remiss av Ds 2017:8\n  - Nämndens ledamöter rapporterar från styrelser")
+    question = "Hur många ledamöter har styrelsen?"
+    (support,) = _supports(question, [_hit("a", agenda, title="Dagordning")])
+    assert not support.supported
+    (support,) = _supports(question, [_hit("a", "Styrelsen har nio ledamöter som utses av regeringen.", title="Styrelsen")])
+    assert support.supported
+
+
 def test_how_many_of_them_counts_what_the_question_is_about():
     """Class: "hur många av dem/remissvaren …": the word after "hur många" is no counted thing."""
     hits = [_hit("a", "Knappt 80 remissvar har skickats in, 27 från kommuner, 40 från kulturverksamheter och 9 övriga.",
