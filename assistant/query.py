@@ -163,10 +163,13 @@ class QueryAnalyzer:
     def __init__(
         self, analyzer: SwedishAnalyzer, idf: Callable[[list[str]], dict[str, float]],
         rewriter: Callable[[str, tuple[str, ...]], str | None] | None = None,
+        names: Callable[[], frozenset[str]] | None = None,
     ):
         # `rewriter` (an LLM, assistant.llm.FollowUpRewriter) may phrase a follow-up as a standalone
         # question; None from it (or no rewriter) means the deterministic resolver decides.
         self.analyzer, self.idf, self.rewriter = analyzer, idf, rewriter
+        # Stems of the names the documents use (assistant.names), for questions in lower case.
+        self.names = names
 
     def analyze(self, question: str, history: list[str] | tuple[str, ...] = ()) -> Query:
         history = tuple(history)
@@ -228,6 +231,12 @@ class QueryAnalyzer:
         entities = tuple(e for e in question_entities(text) if not AMOUNT_HEADING.fullmatch(e))
         entities += tuple(m.group(0) for m in _BODY.finditer(text) if m.group(0) not in entities)
         entities += tuple(f"§ {m.group(1)}" for m in _ITEM_PARAGRAPH.finditer(text) if f"§ {m.group(1)}" not in entities)
+        if self.names is not None and (names := self.names()):
+            lowered = {e.lower() for e in entities}
+            entities += tuple(dict.fromkeys(
+                w for w in re.findall(r"\b[a-zåäö][\wåäö-]{2,}", text)
+                if w not in lowered and self.analyzer.stem(w) in names
+            ))
         if english:
             entities = tuple(e for e in entities if not _title_word(e, text))
         # Whole words only (a compound fragment of "Helsingborgs" does not name Helsingborg), and

@@ -20,6 +20,7 @@ from assistant.versions import VersionAnswerer, VersionResolver
 from assistant.settings import Settings
 from assistant.unreadable import readable, unreadable_answer
 from assistant.vocabulary import Vocabulary
+from assistant.names import DocumentNames
 from ingest.decisions import RECORD_TYPES
 from ingest.embedders import build_embedder
 from ingest.decision_mirror import PostgresDecisionCatalogue, uses_postgres
@@ -39,7 +40,9 @@ class Assistant:
         )
         lexical = self.index.lexical
         # With an endpoint configured, a follow-up is first phrased as a standalone question by the model.
-        self.queries = QueryAnalyzer(lexical.analyzer, lexical.idf, rewriter=build_rewriter(settings))
+        self.queries = QueryAnalyzer(
+            lexical.analyzer, lexical.idf, rewriter=build_rewriter(settings), names=DocumentNames(lexical.conn, lexical.analyzer),
+        )
         self.reranker = EvidenceReranker(lexical.analyzer)
         self.extractive = ExtractiveAnswerer(
             lexical.analyzer, lexical.idf,
