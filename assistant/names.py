@@ -55,7 +55,9 @@ class DocumentNames:
         self._stems: frozenset[str] = frozenset()
 
     def __call__(self) -> frozenset[str]:
-        key = tuple(self.conn.execute("SELECT count(*), total(length(title)) FROM documents").fetchone())
+        # Another connection's commit changes data_version, this connection's own writes
+        # total_changes: both are O(1), so nothing that grows with the corpus is read per question.
+        key = (self.conn.execute("PRAGMA data_version").fetchone()[0], self.conn.total_changes)
         if key != self._key:
             titles = (row[0] for row in self.conn.execute("SELECT title FROM documents"))
             self._stems, self._key = name_stems(self.analyzer, titles), key
