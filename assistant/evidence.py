@@ -97,6 +97,12 @@ def period_only_years(hit: RetrievedChunk) -> frozenset[str]:
     return frozenset(ends - exact - text_years)
 
 
+def label_text(meta: ChunkMeta) -> str:
+    """What a passage's labels say: title, section, publisher, body and its date (as stored and as
+    text names it)."""
+    return f"{meta.title} {meta.section} {meta.publisher} {meta.body} {meta.published or ''} {own_date(meta)}"
+
+
 def naming_documents(analyzer: SwedishAnalyzer, query: Query, hits: list[RetrievedChunk]) -> set[str]:
     """Documents among `hits` that name everything the question is specifically about (a region,
     a year, an SFS number), counting the names a follow-up borrows from the conversation; of a
@@ -105,9 +111,8 @@ def naming_documents(analyzer: SwedishAnalyzer, query: Query, hits: list[Retriev
     kulturnämnden om Skånes kulturplan?' another region's minutes tell another decision."""
     held: dict[str, frozenset[str]] = {}
     for hit in hits:
-        meta = hit.meta
-        label = f"{meta.title} {meta.section} {meta.publisher} {meta.body} {meta.published or ''} {own_date(meta)}"
-        held[meta.doc_id] = held.get(meta.doc_id, frozenset()) | analyzer.term_set(f"{label} {hit.text}")
+        doc_id = hit.meta.doc_id
+        held[doc_id] = held.get(doc_id, frozenset()) | analyzer.term_set(f"{label_text(hit.meta)} {hit.text}")
     # "… för Skåne och Västra Götaland": coordinated names are alternatives, each part's own.
     alternatives = (
         [part.own_entity_terms + part.context_entity_terms for part in query.parts]
@@ -176,8 +181,7 @@ class EvidenceModel:
         return (held + 0.5 * borrowed) / total
 
     def label_terms(self, hit: RetrievedChunk) -> frozenset[str]:
-        meta = hit.meta
-        return self.analyzer.term_set(f"{meta.title} {meta.section} {meta.publisher} {meta.body} {meta.published or ''} {own_date(meta)}")
+        return self.analyzer.term_set(label_text(hit.meta))
 
     def support(
         self, query: Query, part: QueryPart, candidates: list[Candidate], taken: AbstractSet[int] = frozenset()

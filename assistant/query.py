@@ -241,13 +241,12 @@ class QueryAnalyzer:
             entities = tuple(e for e in entities if not _title_word(e, text))
         # Whole words only (a compound fragment of "Helsingborgs" does not name Helsingborg), and
         # a paragraph reference only as itself: "6 §" is not named by any passage holding a 6.
+        # A minutes item ("§ 122") is indexed as its number alone.
         terms_of_entity = {
-            e: frozenset(t for t, w in self.analyzer.analyze(e).items() if w >= 1.0 and ("§" in t or "§" not in e))
+            e: frozenset({item.group(1)}) if (item := _ITEM_PARAGRAPH.fullmatch(e)) else
+            frozenset(t for t, w in self.analyzer.analyze(e).items() if w >= 1.0 and ("§" in t or "§" not in e))
             for e in entities
         }
-        for e in entities:
-            if item := _ITEM_PARAGRAPH.fullmatch(e):
-                terms_of_entity[e] = frozenset({item.group(1)})
         return entities, terms_of_entity
 
     def _counted(self, counted: re.Match[str] | None, english: bool) -> frozenset[str] | None:

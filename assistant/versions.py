@@ -144,11 +144,6 @@ class VersionResolver:
         covering = [w for w in wordings if w.covers(as_of)]
         return covering[-1] if covering else None
 
-    def paragraphs(self, base: str, filters: SearchFilters | None = None) -> list[str]:
-        """The §§ of regulation `base` that any indexed version of it holds, in numeric order."""
-        found = {p for rows in self.regulation_documents(base, filters).values() for meta, text in rows if (p := _paragraph_of(meta, text))}
-        return sorted(found, key=lambda p: (int(re.match(r"\d+", p).group()), p))
-
     def regulation_documents(self, base: str, filters: SearchFilters | None = None) -> dict[str, list[tuple[ChunkMeta, str]]]:
         """Each indexed document of regulation `base` (the regulation and its amendments): its chunks in order."""
         rows = self.conn.execute(
@@ -240,10 +235,10 @@ class VersionAnswerer:
         ("Vad säger 6 § förordningen (2010:2012)?" when only 1-5, 8 and 9 a §§ are stored). The
         answer says so and lists the §§ there are, instead of quoting a § that mentions the one
         asked for. None when the regulation's §§ are not indexed at all (the ordinary answer decides)."""
-        held = self.resolver.paragraphs(base, filters)
+        documents = self.resolver.regulation_documents(base, filters)
+        held = _paragraphs(documents)
         if not held:
             return None
-        documents = self.resolver.regulation_documents(base, filters)
         name = _regulation_name(next(iter(documents.values()))[0][0].title, base, query.english)
         listing = ", ".join(held)
         text = (
@@ -352,6 +347,12 @@ def _base_of_title(title: str) -> str | None:
     if number := _BASE_NUMBER.search(title) or _PRINTED_NUMBER.search(title):
         return number.group(1)
     return None
+
+
+def _paragraphs(documents: dict[str, list[tuple[ChunkMeta, str]]]) -> list[str]:
+    """The §§ the documents of a regulation hold, in numeric order ("2 §" before "9 a §" before "10 §")."""
+    found = {p for rows in documents.values() for meta, text in rows if (p := _paragraph_of(meta, text))}
+    return sorted(found, key=lambda p: (int(re.match(r"\d+", p).group()), p))
 
 
 def _paragraph_of(meta: ChunkMeta, text: str) -> str | None:

@@ -64,8 +64,3 @@ class FolderAccess:
         if folder == self.root or folder.parent == folder or not folder.is_relative_to(self.root):
             return []
         return self._lookup(folder.parent)
-
-
-def folder_access(path: Path, root: Path) -> list[str]:
-    """The groups of the nearest _access.yml from `path`'s folder up to `root` ([] when none)."""
-    return FolderAccess(root).groups(path.resolve())

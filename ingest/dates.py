@@ -65,7 +65,8 @@ def date_in_file_name(name: str) -> str | None:
 
 def spelled(published: str | None) -> str:
     """'2012-10-24' -> '24 oktober 2012', '2012-10' -> 'oktober 2012', as Swedish text names the
-    date (so that a question naming the day or month finds a passage dated only in its metadata)."""
+    date (so that a question naming the day or month finds a passage dated only in its metadata);
+    anything else ('2012', None -> '') as it is."""
     match = re.fullmatch(r"(\d{4})-(\d{2})(?:-(\d{2}))?", (published or "").strip())
     if not match or not 1 <= int(match.group(2)) <= 12:
         return published or ""

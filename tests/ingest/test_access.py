@@ -11,7 +11,7 @@ import pytest
 from assistant.schema import ChunkMeta, DocType, FileOutcome, SearchFilters
 from assistant.service import Assistant
 from assistant.settings import Settings
-from ingest.access import FolderAccess, as_groups, folder_access
+from ingest.access import FolderAccess, as_groups
 from ingest.loaders import LoadError
 from tests.conftest import copy_corpus_subset
 from tests.ingest.conftest import run_ingest
@@ -42,6 +42,11 @@ QUESTION = "Hur mycket föreslås Glasbruksmuseet få för basutställningen?"
 
 def test_groups_are_read_from_lists_and_comma_strings():
     assert as_groups(["b", " a ", "b"]) == ["a", "b"] and as_groups("a, b") == ["a", "b"] and as_groups(None) == []
+
+
+def folder_access(path, root):
+    """A fresh run's lookup, so each call sees the access files as they are now."""
+    return FolderAccess(root).groups(path.resolve())
 
 
 def test_the_nearest_access_file_up_to_the_root_applies(tmp_path):
