@@ -1,4 +1,4 @@
-"""What kind of answer a question asks for (a date, a day, an amount, a count, a body or person)
+"""What kind of answer a question asks for (a date, a day, an amount, a count, a §, a body or person)
 and what a sentence holding such an answer looks like. Read once into the `Query`; shared by
 the retriever's shape bonus, the reranker and the extractive answerer."""
 
@@ -63,6 +63,12 @@ ANSWER_KINDS: dict[str, AnswerKind] = {
     "count": AnswerKind(
         re.compile(r"\b(hur många|antal|antalet|how many|number of)\b", re.I),
         NUMBER,
+    ),
+    # "Vilken paragraf i kommunallagen …?" wants a § number: a sentence about the law that cites
+    # none answers another question.
+    "paragraph": AnswerKind(
+        re.compile(r"\b(vilken paragraf|vilka paragrafer|i vilken §|vilken §|which section|what section)", re.I),
+        re.compile(r"\b\d{1,3}(?: ?[a-h])? ?§|§ ?\d{1,3}\b|\b(?:kap\.|kapitlet) ?\d", re.I),
     ),
     "body": AnswerKind(
         re.compile(r"\b(vem|vilka|vilken myndighet|vilket organ|vilken nämnd|who|which agency|which body)\b", re.I),

@@ -57,8 +57,23 @@ EN_TO_SV: dict[str, str] = {
     "ordinance": "förordning",
     "law": "lag",
     "period": "period",
+    "language": "språk",
+    "languages": "språk",
+    "national minorities": "nationella minoriteter",
+    "minorities": "minoriteter",
+    # English names of Swedish places: a question naming "Sweden" or "Scania" names what the
+    # documents call Sverige and Skåne.
+    "sweden": "Sverige",
+    "sweden's": "Sveriges",
+    "swedish": "svenska",
+    "scania": "Skåne",
 }
 _PATTERN = re.compile(r"\b(" + "|".join(sorted(map(re.escape, EN_TO_SV), key=len, reverse=True)) + r")\b", re.I)
+
+
+def swedish_name(name: str) -> str | None:
+    """The Swedish spelling of an English name the glossary knows ("Sweden's" -> "Sveriges")."""
+    return EN_TO_SV.get(name.lower().replace("’", "'"))
 
 
 def swedish_equivalents(question: str) -> str:

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict
 
 from assistant.answer_types import AMOUNT_HEADING, ANSWER_KINDS, COUNTED, NEGATION
 from assistant.conversation import contextualize, is_english, is_follow_up, question_entities, standalone_question
-from assistant.glossary import swedish_equivalents
+from assistant.glossary import swedish_equivalents, swedish_name
 from assistant.lexicon import is_common_english
 from assistant.parts import asking_clause, asking_phrase, split_parts, split_scene
 from ingest.analyzer import SwedishAnalyzer
@@ -231,7 +231,8 @@ class QueryAnalyzer:
         entities = tuple(e for e in question_entities(text) if not AMOUNT_HEADING.fullmatch(e))
         entities += tuple(m.group(0) for m in _BODY.finditer(text) if m.group(0) not in entities)
         entities += tuple(f"§ {m.group(1)}" for m in _ITEM_PARAGRAPH.finditer(text) if f"§ {m.group(1)}" not in entities)
-        if self.names is not None and (names := self.names()):
+        names = self.names() if self.names is not None else frozenset()
+        if names:
             lowered = {e.lower() for e in entities}
             entities += tuple(dict.fromkeys(
                 w for w in re.findall(r"\b[a-zåäö][\wåäö-]{2,}", text)
@@ -239,12 +240,17 @@ class QueryAnalyzer:
             ))
         if english:
             entities = tuple(e for e in entities if not _title_word(e, text))
+        spelled = {e: (swedish_name(e) or e) if english else e for e in entities}
         # Whole words only (a compound fragment of "Helsingborgs" does not name Helsingborg), and
         # a paragraph reference only as itself: "6 §" is not named by any passage holding a 6.
-        # A minutes item ("§ 122") is indexed as its number alone.
+        # A minutes item ("§ 122") is indexed as its number alone. A compound whose first part is
+        # a name the documents use ("Almedalsseminariet", "Skånebiennalen") is also named by that
+        # name ("seminarium i Almedalen").
         terms_of_entity = {
-            e: frozenset({item.group(1)}) if (item := _ITEM_PARAGRAPH.fullmatch(e)) else
-            frozenset(t for t, w in self.analyzer.analyze(e).items() if w >= 1.0 and ("§" in t or "§" not in e))
+            e: frozenset({item.group(1)}) if (item := _ITEM_PARAGRAPH.fullmatch(e)) else frozenset(
+                t for t, w in self.analyzer.analyze(spelled[e]).items()
+                if (w >= 1.0 and ("§" in t or "§" not in e)) or (t in names and e.lower().startswith(t))
+            )
             for e in entities
         }
         return entities, terms_of_entity

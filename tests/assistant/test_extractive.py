@@ -228,3 +228,15 @@ def test_an_amount_question_is_not_answered_by_a_share():
 def test_a_share_question_is_not_answered_by_a_sentence_without_a_share():
     hits = [_hit(0, "Finansiering", "Regioner och kommuner bidrar till finansieringen av verksamheterna.")]
     assert _answerer().answer(_query("Hur stor andel av finansieringen står regioner och kommuner för?"), hits).abstained
+
+
+def test_which_paragraph_is_answered_only_by_a_sentence_citing_one():
+    """Class: "Vilken paragraf …?" wants a § number; a sentence about the same law that cites no
+    § is about the law, not the answer."""
+    about_the_law = [_hit(0, "Kommunal samverkan", "Kommuner och regioner fick en generell rätt till avtalssamverkan "
+                          "när den nya kommunallagen infördes 2018.")]
+    citing = [_hit(0, "Kommunal samverkan", "Enligt 9 kap. 37 § kommunallagen har kommuner och regioner en "
+                   "generell rätt till avtalssamverkan.")]
+    question = "Vilken paragraf i kommunallagen ger kommuner och regioner en generell rätt till avtalssamverkan?"
+    assert _missing(question, about_the_law) == ["value"]
+    assert _missing(question, citing) == [""]

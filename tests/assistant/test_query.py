@@ -76,3 +76,24 @@ def test_which_date_wants_a_day_and_how_many_wants_a_count_not_money():
     assert QUERIES.analyze("När fattade styrelsen beslut?").shape_kinds == ("date",)
     assert QUERIES.analyze("Hur många delstudier finns?").shape_kinds == ("count",)
     assert QUERIES.analyze("Hur mycket fick Skåne?").shape_kinds == ("amount",)
+
+
+def test_a_compound_of_a_document_name_is_also_named_by_that_name():
+    """Class: a question naming "Almedalsseminariet" where the documents write "seminarium i
+    Almedalen": the compound's first part is a name the documents use, so it names the compound;
+    an ordinary first part does not."""
+    names = frozenset({ANALYZER.stem("almedalen")})
+    analyzer = QueryAnalyzer(ANALYZER, lambda terms: {t: 1.0 for t in terms}, names=lambda: names)
+    (group,) = analyzer.analyze("Vem modererade Almedalsseminariet?").entity_terms
+    assert ANALYZER.stem("almedalen") in group
+    (plain,) = QueryAnalyzer(ANALYZER, lambda terms: {t: 1.0 for t in terms}).analyze("Vem modererade Almedalsseminariet?").entity_terms
+    assert ANALYZER.stem("almedalen") not in plain
+    (seminar,) = analyzer.analyze("Vem modererade Kulturseminariet?").entity_terms
+    assert seminar == {ANALYZER.stem("kulturseminariet")}
+
+
+def test_an_english_name_of_a_swedish_place_is_spelled_the_swedish_way():
+    query = QueryAnalyzer(ANALYZER, lambda terms: {t: 1.0 for t in terms}).analyze(
+        "When was the consultation with Sweden's national minorities held?"
+    )
+    assert query.english and ANALYZER.stem("sveriges") in set().union(*query.entity_terms)
