@@ -126,17 +126,19 @@ class ExtractiveAnswerer:
         )
 
     def _supports(self, query: Query, candidates: list[Candidate]) -> list[PartSupport]:
-        """Each part's support. Parts that name different things ("2018 och 2019", "Blekinge
-        respektive Kronoberg") answered by one and the same sentence get, where one exists, a
-        supported sentence of their own: the shared one usually states one member's value and
-        mentions the other in passing ("… 198,7 miljoner, en sänkning jämfört med 2018")."""
+        """Each part's support. Parts answered by one and the same sentence get, where one exists,
+        a supported sentence of their own, and the part the shared sentence suits best keeps it:
+        parts that name different things ("2018 och 2019", "Blekinge respektive Kronoberg") share
+        a sentence that states one member's value and mentions the other in passing ("… 198,7
+        miljoner, en sänkning jämfört med 2018"), and a short second ask ("… och när blev
+        rapporten klar?") borrows the first ask's words, so the first ask's sentence covers it."""
         supports = [self.evidence.support(query, part, candidates) for part in query.parts]
         groups: dict[int, list[int]] = {}
         for i, s in enumerate(supports):
-            if s.supported and s.best is not None and s.part.own_entity_terms:
+            if s.supported and s.best is not None:
                 groups.setdefault(id(s.best), []).append(i)
         for members in groups.values():
-            if len({supports[i].part.own_entity_terms for i in members}) < 2:
+            if len(members) < 2:
                 continue
             shared = {id(supports[members[0]].best)}
             alternatives = {i: self.evidence.support(query, supports[i].part, candidates, shared) for i in members}

@@ -240,3 +240,17 @@ def test_which_paragraph_is_answered_only_by_a_sentence_citing_one():
     question = "Vilken paragraf i kommunallagen ger kommuner och regioner en generell rätt till avtalssamverkan?"
     assert _missing(question, about_the_law) == ["value"]
     assert _missing(question, citing) == [""]
+
+
+def test_a_second_ask_gets_its_own_sentence_rather_than_the_first_asks():
+    """Class: a two-part question whose second ask is short ("… och när blev rapporten klar?"):
+    it borrows the first ask's words, so the first ask's sentence covers it too, while another
+    sentence answers it."""
+    hits = [_hit(0, "Uppföljning av modellen", "Kulturutskottet beslutade den 27 januari 2015 att följa upp och "
+                 "utvärdera kultursamverkansmodellen. Uppföljningen gjordes av utskottets utredningstjänst. "
+                 "Regionerna svarade på en enkät om modellen. Kommunerna intervjuades om sina erfarenheter. "
+                 "Kulturrådet lämnade underlag om bidragen. Rapporten var klar i december 2015.")]
+    query, answerer = _query("När beslutade kulturutskottet att följa upp kultursamverkansmodellen, och när blev rapporten klar?"), _answerer()
+    first, second = answerer._supports(query, answerer.candidates(query, hits))
+    assert "27 januari 2015" in first.best.unit.text and "december 2015" in second.best.unit.text
+    assert "december 2015" in answerer.answer(query, hits).answer
