@@ -37,6 +37,23 @@ class AnswerKind:
     required: bool = True
 
 
+# Roles a person holds, as a question names them.
+_ROLE = (r"(?:ordförande\w*|vice\s+ordförande|moderator\w*|generaldirektör\w*|\w*chef(?:en|er|erna)?|utredare\w*|"
+         r"ledamot\w*|ledamöter\w*|justerare\w*|sekreterare\w*|\w*minister\w*|regionråd\w*|kommunalråd\w*|"
+         r"chair\w*|director\w*|ministers?)\b")
+# "Vem ledde …?", "Vem efterträdde …?": the verb asks for a person, and the sentence naming one
+# seldom repeats it ("Kulturnämndens ordförande Yngve Petersson").
+_PERSON_VERB = re.compile(
+    r"\b(?:vem|vilka|who)\s+(?:efterträdde|modererade|ledde|justerade|undertecknade|succeeded|moderated|chaired|led|signed)\b", re.I
+)
+# A person's name: two or three capitalised words ("Gitte Grönfeld Wille", "Anna Livion-Ingvarsson"), or
+# a signature in capitals ("FREDRIK REINFELDT"); not an official name's generic first word ("Region
+# Skåne", "Landstinget Kronoberg").
+_PERSON_NAME = re.compile(
+    r"\b(?!(?:Region|Regionen|Landstinget|Länsstyrelsen|Statens|Västra|Myndigheten|Kommunförbundet|Den|Det|De|Vid|Från)\b)"
+    r"[A-ZÅÄÖ][a-zåäöéü]+(?:-[A-ZÅÄÖ][a-zåäöéü]+)?\s(?:[A-ZÅÄÖ][a-zåäöéü]+(?:-[A-ZÅÄÖ][a-zåäöéü]+)?\s)?[A-ZÅÄÖ][a-zåäöéü]+\b|"
+    r"\b[A-ZÅÄÖ]{3,}\s[A-ZÅÄÖ]{3,}\b"
+)
 _DAY = rf"\d{{1,2}} ({_MONTHS})|\d{{4}}-\d{{2}}-\d{{2}}"
 ANSWER_KINDS: dict[str, AnswerKind] = {
     # "När …?" is answered by a year as well as by a day.
@@ -69,6 +86,18 @@ ANSWER_KINDS: dict[str, AnswerKind] = {
     "paragraph": AnswerKind(
         re.compile(r"\b(vilken paragraf|vilka paragrafer|i vilken §|vilken §|which section|what section)", re.I),
         re.compile(r"\b\d{1,3}(?: ?[a-h])? ?§|§ ?\d{1,3}\b|\b(?:kap\.|kapitlet) ?\d", re.I),
+    ),
+    # "Vem var ordförande …?", "Vilka ledamöter …?", "Vem efterträdde …?": a person in a role,
+    # answered by a sentence that names a person ("Magnus Lunderquist, ordförande …"); a body's
+    # name ("Region Skånes kulturnämnd") or the role alone ("Chefen för Kulturavdelningen") is not one.
+    "person": AnswerKind(
+        re.compile(
+            rf"\b(?:vem|who)\s+(?:var|är|blir|blev|e|was|is|utsågs\s+till|valdes\s+till|förordnades\s+som)\s+(?:[\wåäö']+\s+){{0,2}}?{_ROLE}|"
+            rf"\b(?:vilka|vilken|which)\s+(?:[\wåäö]+\s+)?{_ROLE}|\bvad\s+hette\s+(?:[\wåäö]+\s+)?{_ROLE}|"
+            rf"{_PERSON_VERB.pattern}",
+            re.I,
+        ),
+        _PERSON_NAME,
     ),
     "body": AnswerKind(
         re.compile(r"\b(vem|vilka|vilken myndighet|vilket organ|vilken nämnd|who|which agency|which body)\b", re.I),
@@ -115,3 +144,17 @@ def answers_with(shape: re.Pattern[str], text: str, question: str) -> bool:
     asked = question.lower()
     return any(m.group().lower() not in asked for m in shape.finditer(text))
 
+
+
+_INTERROGATIVE = re.compile(r"^(hur|vilket|vilken|vilka|sedan|från|how|what|which|since)\s", re.I)
+
+
+def without_asking_phrases(question: str) -> str:
+    """Class: the words that only say what kind of answer is wanted ("hur stort", "vilket år",
+    "hur länge", "vem ledde") are no evidence: "Statsbidraget blev 201,9 miljoner kronor" answers
+    "Hur stort var statsbidraget?" without the word "stort", and "Kulturnämndens ordförande Yngve
+    Petersson" answers "Vem ledde kulturnämnden?". Interrogative phrases go; a content word a kind
+    also asks by ("kronor", "kostade", "andel", "ordförande") stays, since answers use it too."""
+    for name in ("date", "day", "amount", "share", "count"):
+        question = ANSWER_KINDS[name].asks.sub(lambda m: " " if _INTERROGATIVE.match(m.group()) else m.group(), question)
+    return _PERSON_VERB.sub(" ", question)

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from pydantic import BaseModel, ConfigDict
 
-from assistant.answer_types import AMOUNT_HEADING, ANSWER_KINDS, COUNTED, NEGATION
+from assistant.answer_types import AMOUNT_HEADING, ANSWER_KINDS, COUNTED, NEGATION, without_asking_phrases
 from assistant.conversation import contextualize, is_english, is_follow_up, question_entities, standalone_question
 from assistant.glossary import swedish_equivalents, swedish_name
 from assistant.lexicon import is_common_english
@@ -311,7 +311,7 @@ class QueryAnalyzer:
         return {t: w * idf.get(t, 0.0) for t, w in weights.items() if idf.get(t, 0.0) > 0}
 
     def _answer_terms(self, question: str, history: tuple[str, ...], english: bool, entities: tuple[str, ...]) -> dict[str, float]:
-        current = self.analyzer.analyze_query(question)
+        current = self.analyzer.analyze_query(without_asking_phrases(question))
         if english:
             # English function words are unknown to the Swedish index and would read as missing evidence.
             # Numbers are the same in both languages ("SEK 1.24 billion", "1,24 miljarder kronor").

@@ -254,3 +254,40 @@ def test_a_second_ask_gets_its_own_sentence_rather_than_the_first_asks():
     first, second = answerer._supports(query, answerer.candidates(query, hits))
     assert "27 januari 2015" in first.best.unit.text and "december 2015" in second.best.unit.text
     assert "december 2015" in answerer.answer(query, hits).answer
+
+
+@pytest.mark.parametrize(("question", "asks_person"), [
+    ("Vem var ordförande i kulturnämnden 2019?", True),
+    ("Vilka ledamöter satt i styrelsen 2018?", True),
+    ("Vad hette chefen för Kulturavdelningen?", True),
+    ("Vem efterträdde Kennet Johansson som generaldirektör?", True),
+    ("Who chaired the evaluation group?", True),
+    ("Vem utser ledamöterna i kulturnämnden?", False),  # a body appoints them
+    ("Vem beslutar om statsbidraget?", False),
+])
+def test_a_question_for_a_person_in_a_role_is_told_from_one_for_a_body(question, asks_person):
+    assert bool(ANSWER_KINDS["person"].asks.search(question)) is asks_person
+
+
+def test_a_person_in_a_role_is_answered_only_by_a_sentence_naming_a_person():
+    """Class: "Vem var moderator …?" where the passage tells of the event but names no person:
+    a body's name or the role alone does not answer it."""
+    unnamed = [_hit(0, "Kulturparlament 2017", "Den 29 november bjuder Region Skånes kulturnämnd in kulturpolitiker "
+                    "till Kulturparlament. Chefen för kulturförvaltningen leder samtalet om kulturplanen.")]
+    named = [_hit(0, "Kulturparlament 2017", "Den 29 november bjuder Region Skånes kulturnämnd in kulturpolitiker "
+                  "till Kulturparlament. Moderator för samtalet om kulturplanen är Lars Nordström.")]
+    question = "Vem var moderator när kulturnämnden höll Kulturparlament den 29 november?"
+    assert _missing(question, unnamed) == ["value"]
+    assert _missing(question, named) == [""]
+
+
+def test_the_verb_that_asks_for_a_person_is_not_evidence_the_answer_must_repeat():
+    """"Vem ledde kulturnämnden 2011?" is answered by "Kulturnämndens ordförande Yngve Petersson
+    …", which does not say "ledde"."""
+    hits = [_hit(0, "Kulturkofferten fördelas 2011", "Kulturnämndens ordförande Yngve Petersson (MP) delar ut "
+                 "kulturkofferten den 3 mars 2011.")]
+    rare_verb = lambda terms: {t: 6.0 if t == ANALYZER.stem("ledde") else 1.0 for t in terms}  # as no document uses it
+    query = QueryAnalyzer(ANALYZER, rare_verb).analyze("Vem ledde kulturnämnden 2011?")
+    assert ANALYZER.stem("ledde") not in query.answer_terms
+    evidence = ExtractiveAnswerer(ANALYZER, rare_verb).evidence
+    assert evidence.support(query, query.parts[0], evidence.candidates(query, hits)).supported

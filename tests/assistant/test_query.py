@@ -97,3 +97,11 @@ def test_an_english_name_of_a_swedish_place_is_spelled_the_swedish_way():
         "When was the consultation with Sweden's national minorities held?"
     )
     assert query.english and ANALYZER.stem("sveriges") in set().union(*query.entity_terms)
+
+
+def test_words_that_only_ask_for_a_kind_of_answer_are_not_evidence():
+    query = QueryAnalyzer(ANALYZER, lambda terms: {t: 1.0 for t in terms}).analyze("Hur stort var statsbidraget 2019 och vilket år infördes modellen?")
+    assert ANALYZER.stem("stort") not in query.answer_terms and ANALYZER.stem("år") not in query.answer_terms
+    assert ANALYZER.stem("statsbidraget") in query.answer_terms
+    costs = QueryAnalyzer(ANALYZER, lambda terms: {t: 1.0 for t in terms}).analyze("Vad kostade projektet i kronor?")
+    assert ANALYZER.stem("kronor") in costs.answer_terms  # a content word an amount question asks by stays
