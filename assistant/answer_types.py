@@ -66,9 +66,10 @@ ANSWER_KINDS: dict[str, AnswerKind] = {
         re.compile(r"\b(vilket datum|vilken dag|datum|what date|which date|which day)\b", re.I),
         re.compile(rf"\b({_DAY})\b", re.I),
     ),
-    # Money: "fem landsting" is a count, not an amount; "18 av de 22" is a share, not a sum.
+    # Money: "fem landsting" is a count, not an amount; "18 av de 22" is a share, not a sum, and
+    # "hur stor andel" asks for a share only.
     "amount": AnswerKind(
-        re.compile(r"\b(hur mycket|hur stor|hur stort|belopp|summa|kronor|miljoner|kostar|kostade|kostat|kostnad\w*|how much|amount|costs?|costed)\b", re.I),
+        re.compile(r"\b(hur mycket|hur stor(?! andel\b)|hur stort(?! andel\b)|belopp|summa|kronor|miljoner|kostar|kostade|kostat|kostnad\w*|how much|amount|costs?|costed)\b", re.I),
         re.compile(r"(\d[\d ,.]*|\b(två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv))\s*(kronor|kr\b|tkr\b|mnkr\b|mkr\b|msek\b|sek\b|miljoner|miljarder|procent|%)", re.I),
     ),
     # Shares ("hur stor andel"): a percentage, "fyra av fem", "18 av de 22", or words ("merparten").

@@ -105,3 +105,10 @@ def test_words_that_only_ask_for_a_kind_of_answer_are_not_evidence():
     assert ANALYZER.stem("statsbidraget") in query.answer_terms
     costs = QueryAnalyzer(ANALYZER, lambda terms: {t: 1.0 for t in terms}).analyze("Vad kostade projektet i kronor?")
     assert ANALYZER.stem("kronor") in costs.answer_terms  # a content word an amount question asks by stays
+
+
+def test_a_share_question_wants_a_share_not_a_sum_but_a_part_of_a_sum_may_be_either():
+    """Class: "Hur stor andel …?" is answered by "18 av de 22" or "12 procent", never by a sum in
+    kronor; "Hur stor del av de 22 miljonerna …?" may be answered by either."""
+    assert QUERIES.analyze("Hur stor andel av bidragen gick till hemslöjd?").shape_kinds == ("share",)
+    assert set(QUERIES.analyze("Hur stor del av de 22 miljonerna gick till Skåne?").shape_kinds) == {"amount", "share"}
