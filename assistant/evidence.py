@@ -150,7 +150,7 @@ class EvidenceModel:
                 window, previous = terms | previous | labels, terms
                 if not unit.is_list and len(unit.text.split()) < 4:
                     continue  # signatures, bare dates and headings answer nothing
-                coverage = self._coverage(weights, total, terms, labels)
+                coverage = self._coverage(weights, total, terms, labels, query.unindexed_terms)
                 score = coverage * prior
                 if unit.is_list and (query.wants_list or heading_named):
                     score += self.list_bonus
@@ -175,9 +175,19 @@ class EvidenceModel:
                 c.score += self.semantic_weight * (s - low) / span
 
     @staticmethod
-    def _coverage(weights: dict[str, float], total: float, own: frozenset[str], context: frozenset[str]) -> float:
-        held = sum(w for t, w in weights.items() if t in own)
-        borrowed = sum(w for t, w in weights.items() if t in context and t not in own)
+    def _coverage(
+        weights: dict[str, float], total: float, own: frozenset[str], context: frozenset[str],
+        unindexed: frozenset[str] = frozenset(),
+    ) -> float:
+        """The weighted share of the question's terms a sentence holds, those of its context at half
+        weight. A question word no passage uses ("kulturkoffertn", "samverkansmodelen") is held by
+        a word that begins as it does ("kulturkofferten"): it is a misspelling or an inflection
+        the index lacks, and no sentence could hold it exactly."""
+        def has(terms: frozenset[str], term: str) -> bool:
+            return term in terms or (term in unindexed and len(term) >= 6 and mentions(terms, term))
+
+        held = sum(w for t, w in weights.items() if has(own, t))
+        borrowed = sum(w for t, w in weights.items() if not has(own, t) and has(context, t))
         return (held + 0.5 * borrowed) / total
 
     def label_terms(self, hit: RetrievedChunk) -> frozenset[str]:
@@ -207,7 +217,7 @@ class EvidenceModel:
             ):
                 missing = "value" if missing == "name" else missing
                 continue
-            coverage = self._coverage(part.answer_terms, total, cand.terms, cand.window - cand.terms)
+            coverage = self._coverage(part.answer_terms, total, cand.terms, cand.window - cand.terms, query.unindexed_terms)
             key = (coverage / (1.0 + self.rank_decay * cand.rank), coverage)
             if key > best_key:
                 best, best_key = cand, key

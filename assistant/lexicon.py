@@ -59,3 +59,23 @@ def is_rare_swedish(word: str) -> bool:
 
 def is_rare_english(word: str) -> bool:
     return zipf(word.lower(), "en") < RARE_SWEDISH
+
+
+# Swedish chat spellings of ordinary words ("vad e en kulturplan", "hur mkt fick skåne", "va me i
+# modellen", "första ggn"). The corpus never writes them, so each would weigh as the rarest word
+# of the question and bury the words it is about; written out they are function words or the
+# words the documents use.
+CHAT_SPELLINGS: dict[str, str] = {
+    "e": "är", "o": "och", "va": "var", "me": "med", "m": "med", "nåt": "något", "nån": "någon",
+    "nånting": "någonting", "nåra": "några", "ngn": "någon", "ngt": "något", "el": "eller", "elr": "eller",
+    "mkt": "mycket", "nt": "inte", "isf": "i så fall", "isåfall": "i så fall", "ggn": "gången",
+    "ggr": "gånger", "st": "stycken", "sen": "sedan", "sån": "sådan", "såna": "sådana",
+    "funkar": "fungerar", "funka": "fungera", "vart": "var",
+}
+_CHAT_WORD = re.compile(r"(?<![\w-])(" + "|".join(sorted(map(re.escape, CHAT_SPELLINGS), key=len, reverse=True)) + r")(?![\w-])")
+
+
+def standard_spelling(text: str) -> str:
+    """`text` with chat spellings written out ("hur mkt fick skåne" -> "hur mycket fick skåne").
+    Lower case only: "M" and "S" are parties, "E" an appendix."""
+    return _CHAT_WORD.sub(lambda m: CHAT_SPELLINGS[m.group(1)], text)

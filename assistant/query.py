@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict
 from assistant.answer_types import AMOUNT_HEADING, ANSWER_KINDS, COUNTED, NEGATION, without_asking_phrases
 from assistant.conversation import contextualize, is_english, is_follow_up, question_entities, standalone_question
 from assistant.glossary import swedish_equivalents, swedish_name
-from assistant.lexicon import is_common_english
+from assistant.lexicon import is_common_english, standard_spelling
 from assistant.parts import asking_clause, asking_phrase, split_parts, split_scene
 from ingest.analyzer import SwedishAnalyzer
 from ingest.dates import FULL_DATE, MONTHS, as_iso
@@ -53,6 +53,8 @@ _CHANGE = re.compile(r"\b(?:ändrades|ändrats|ändrad|ändringen|ändring|skill
 # "regeringen"): a question names its body as it names a region, and a date or decision of another
 # body answers another question. Written in lower case, so the capitalised-name rule misses them.
 _BODY = re.compile(r"\b(?:[\wåäö-]*(?:nämnd|nämnden|fullmäktige|styrelse|styrelsen|beredning|beredningen|utskott|utskottet)|regeringen|riksdagen)\b")
+# A term no index holds: its idf is the highest any term can have.
+_NO_TERM = "\x00"
 _NUMBER_TOKEN = re.compile(r"\d+(?:[.,]\d+)*")
 # A day or a month the question names ("den 24 oktober", "i november"): a passage about another
 # day answers another question. The day and its month are named separately, so both must match.
@@ -102,6 +104,8 @@ class Query(BaseModel):
     # the evidence a sentence must cover; and of the whole search text, for reranking passages.
     answer_terms: dict[str, float]
     search_terms: dict[str, float]
+    # Answer terms no indexed passage contains (misspellings, inflections the documents lack).
+    unindexed_terms: frozenset[str] = frozenset()
     # Names, years and SFS numbers the question is about, each as the index terms that spell it.
     entities: tuple[str, ...] = ()
     entity_terms: tuple[frozenset[str], ...] = ()
@@ -172,7 +176,8 @@ class QueryAnalyzer:
         self.names = names
 
     def analyze(self, question: str, history: list[str] | tuple[str, ...] = ()) -> Query:
-        history = tuple(history)
+        asked, question = question, standard_spelling(question)
+        history = tuple(standard_spelling(turn) for turn in history)
         english = is_english(question)
         own_terms = len(self.analyzer.analyze(question))
         follow_up = bool(history) and is_follow_up(question, own_terms)
@@ -194,9 +199,9 @@ class QueryAnalyzer:
         answer_terms = self._answer_terms(question, history, english, entities)
         parts = self._parts(question, history, english, entities, terms_of_entity, answer_terms)
         return Query(
-            text=question, history=history, english=english, follow_up=follow_up, search_text=search_text,
+            text=asked, history=history, english=english, follow_up=follow_up, search_text=search_text,
             resolved_text=resolved_text,
-            answer_terms=answer_terms,
+            answer_terms=answer_terms, unindexed_terms=self._unindexed(answer_terms),
             search_terms=self._weighted(dict(self.analyzer.analyze_query(search_text))),
             entities=entities, entity_terms=entity_terms, subject_entity_terms=subject_entity_terms,
             date_entity_terms=self._date_terms(question),
@@ -301,6 +306,12 @@ class QueryAnalyzer:
                 negated=bool(NEGATION.search(part.text[slice(*asking_clause(part.text))])),
             ))
         return tuple(parts)
+
+    def _unindexed(self, terms: dict[str, float]) -> frozenset[str]:
+        """The terms whose idf is that of a term no passage contains."""
+        absent = self.idf([_NO_TERM])[_NO_TERM]
+        idf = self.idf(list(terms))
+        return frozenset(t for t in terms if idf.get(t, 0.0) >= absent and not any(ch.isdigit() for ch in t))
 
     def _standalone(self, question: str, history: tuple[str, ...], own_terms: int) -> str | None:
         rewritten = self.rewriter(question, history) if self.rewriter is not None else None

@@ -291,3 +291,17 @@ def test_the_verb_that_asks_for_a_person_is_not_evidence_the_answer_must_repeat(
     assert ANALYZER.stem("ledde") not in query.answer_terms
     evidence = ExtractiveAnswerer(ANALYZER, rare_verb).evidence
     assert evidence.support(query, query.parts[0], evidence.candidates(query, hits)).supported
+
+
+def test_a_misspelled_word_no_passage_uses_is_held_by_the_word_it_misspells():
+    """Class: colloquial and misspelled questions ("när delade skåne ut kulturkoffertn första
+    ggn"): the misspelling is the question's rarest term and no sentence can hold it, so it would
+    leave every sentence below the support threshold."""
+    hits = [_hit(0, "Kulturkofferten fördelas", "Region Skåne delade ut kulturkofferten första gången den 3 mars 2011.")]
+    indexed = ANALYZER.term_set(hits[0].text)
+    idf = lambda terms: {t: 1.0 if t in indexed else 6.0 for t in terms}  # noqa: E731
+    query = QueryAnalyzer(ANALYZER, idf).analyze("när delade skåne ut kulturkoffertn första ggn")
+    assert ANALYZER.stem("kulturkoffertn") in query.unindexed_terms
+    evidence = ExtractiveAnswerer(ANALYZER, idf).evidence
+    support = evidence.support(query, query.parts[0], evidence.candidates(query, hits))
+    assert support.supported and support.support > 0.9

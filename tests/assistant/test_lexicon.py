@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.lexicon import is_common_english, is_english, is_rare_english, is_rare_swedish
+from assistant.lexicon import is_common_english, is_english, is_rare_english, is_rare_swedish, standard_spelling
 
 
 @pytest.mark.parametrize(("question", "english"), [
@@ -31,3 +31,14 @@ def test_ordinary_english_words_are_told_from_names(word, ordinary):
 def test_rare_words_in_general_language():
     assert is_rare_swedish("parkeringsregler") and not is_rare_swedish("ersattes")
     assert is_rare_english("kulturaftaler") and not is_rare_english("agreements")
+
+
+@pytest.mark.parametrize(("chat", "written"), [
+    ("hur mkt fick skåne 2019", "hur mycket fick skåne 2019"),
+    ("vilka 5 regioner va först me i modellen?", "vilka 5 regioner var först med i modellen?"),
+    ("när delade de ut den första ggn", "när delade de ut den första gången"),
+    ("Reserverade sig M och S?", "Reserverade sig M och S?"),  # parties, in capitals, stay
+    ("Bilaga E och e-tjänsten", "Bilaga E och e-tjänsten"),
+])
+def test_chat_spellings_are_written_out(chat, written):
+    assert standard_spelling(chat) == written
