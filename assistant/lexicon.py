@@ -15,6 +15,7 @@ word seen about once per million words, 0 for a word the lists do not know.
 
 from __future__ import annotations
 
+import math
 import re
 from functools import lru_cache
 
@@ -79,3 +80,20 @@ def standard_spelling(text: str) -> str:
     """`text` with chat spellings written out ("hur mkt fick skåne" -> "hur mycket fick skåne").
     Lower case only: "M" and "S" are parties, "E" an appendix."""
     return _CHAT_WORD.sub(lambda m: CHAT_SPELLINGS[m.group(1)], text)
+
+
+# Running words in one of our chunks (at most 1,200 characters: about 170 words).
+PASSAGE_WORDS = 170
+
+
+def general_idf(word: str) -> float:
+    """The idf a word would have over passages of general Swedish: its chance of occurring in a
+    passage of PASSAGE_WORDS words follows from its Zipf frequency, in the index's idf formula
+    with infinitely many passages. For everyday words that a few hundred passages happen to use
+    rarely ("fick", "pengar", "ändå"), the corpus's idf is sampling noise and this one is the
+    better estimate; for a word the lists do not know it is unbounded."""
+    frequency = 10 ** (zipf(word.lower(), "sv") - 9)
+    if frequency <= 1e-9:
+        return math.inf
+    chance = -math.expm1(-PASSAGE_WORDS * frequency)
+    return math.log(1.0 + (1.0 - chance) / chance)

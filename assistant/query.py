@@ -4,6 +4,7 @@ them looks at the raw string again for language, names, answer kinds or follow-u
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 
@@ -12,7 +13,7 @@ from pydantic import BaseModel, ConfigDict
 from assistant.answer_types import AMOUNT_HEADING, ANSWER_KINDS, COUNTED, NEGATION, without_asking_phrases
 from assistant.conversation import contextualize, is_english, is_follow_up, question_entities, standalone_question
 from assistant.glossary import swedish_equivalents, swedish_name
-from assistant.lexicon import is_common_english, standard_spelling
+from assistant.lexicon import general_idf, is_common_english, standard_spelling
 from assistant.parts import asking_clause, asking_phrase, split_parts, split_scene
 from ingest.analyzer import SwedishAnalyzer
 from ingest.dates import FULL_DATE, MONTHS, as_iso
@@ -202,7 +203,7 @@ class QueryAnalyzer:
             text=asked, history=history, english=english, follow_up=follow_up, search_text=search_text,
             resolved_text=resolved_text,
             answer_terms=answer_terms, unindexed_terms=self._unindexed(answer_terms),
-            search_terms=self._weighted(dict(self.analyzer.analyze_query(search_text))),
+            search_terms=self._weighted(dict(self.analyzer.analyze_query(search_text)), search_text),
             entities=entities, entity_terms=entity_terms, subject_entity_terms=subject_entity_terms,
             date_entity_terms=self._date_terms(question),
             # Each part ("Vem … och när …?") asks for its own kinds; the question for all of them.
@@ -317,9 +318,18 @@ class QueryAnalyzer:
         rewritten = self.rewriter(question, history) if self.rewriter is not None else None
         return rewritten or standalone_question(question, history, own_terms)
 
-    def _weighted(self, weights: dict[str, float]) -> dict[str, float]:
+    def _weighted(self, weights: dict[str, float], text: str) -> dict[str, float]:
+        """Each term weighted by its idf: the corpus's, but no more than the word's idf in general
+        Swedish (lexicon.general_idf), so an everyday word the corpus happens to lack ("fick",
+        "pengar") does not outweigh the words that say what the question is about."""
         idf = self.idf(list(weights))
-        return {t: w * idf.get(t, 0.0) for t, w in weights.items() if idf.get(t, 0.0) > 0}
+        cap: dict[str, float] = {}
+        for token in self.analyzer.tokens(text):
+            if token.isalpha():
+                term = next(iter(self.analyzer.analyze_query(token)), None)
+                if term is not None:
+                    cap[term] = min(cap.get(term, math.inf), general_idf(token))
+        return {t: w * min(idf[t], cap.get(t, math.inf)) for t, w in weights.items() if idf.get(t, 0.0) > 0}
 
     def _answer_terms(self, question: str, history: tuple[str, ...], english: bool, entities: tuple[str, ...]) -> dict[str, float]:
         current = self.analyzer.analyze_query(without_asking_phrases(question))
@@ -328,11 +338,12 @@ class QueryAnalyzer:
             # Numbers are the same in both languages ("SEK 1.24 billion", "1,24 miljarder kronor").
             numbers = " ".join(_NUMBER_TOKEN.findall(question))
             current = self.analyzer.analyze_query(f"{' '.join(entities)} {numbers} {swedish_equivalents(question)}")
-        weights = dict(current)
+        weights, text = dict(current), f"{question} {swedish_equivalents(question) if english else ''}"
         if history and is_follow_up(question, len(current)):
+            text += f" {history[-1]}"
             for term, w in self.analyzer.analyze_query(history[-1]).items():
                 weights[term] = weights.get(term, 0.0) + 0.5 * w
-        return self._weighted(weights)
+        return self._weighted(weights, text)
 
 
 _BEFORE_YEAR = re.compile(r"\b(?:före|innan|before|prior to)\s+((?:19|20)\d{2})\b", re.I)

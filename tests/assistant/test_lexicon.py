@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.lexicon import is_common_english, is_english, is_rare_english, is_rare_swedish, standard_spelling
+from assistant.lexicon import general_idf, is_common_english, is_english, is_rare_english, is_rare_swedish, standard_spelling
 
 
 @pytest.mark.parametrize(("question", "english"), [
@@ -42,3 +42,10 @@ def test_rare_words_in_general_language():
 ])
 def test_chat_spellings_are_written_out(chat, written):
     assert standard_spelling(chat) == written
+
+
+def test_general_idf_is_low_for_everyday_words_and_high_for_topic_words():
+    everyday = [general_idf(w) for w in ("ändå", "mest", "över", "fram", "fick")]
+    topical = [general_idf(w) for w in ("proposition", "obligatoriska", "remissvaren", "kulturområden")]
+    assert max(everyday) < 3.0 < min(topical)
+    assert general_idf("ordetsomintefinnsnågonstans") == float("inf")

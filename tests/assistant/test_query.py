@@ -112,3 +112,13 @@ def test_a_share_question_wants_a_share_not_a_sum_but_a_part_of_a_sum_may_be_eit
     kronor; "Hur stor del av de 22 miljonerna …?" may be answered by either."""
     assert QUERIES.analyze("Hur stor andel av bidragen gick till hemslöjd?").shape_kinds == ("share",)
     assert set(QUERIES.analyze("Hur stor del av de 22 miljonerna gick till Skåne?").shape_kinds) == {"amount", "share"}
+
+
+def test_an_everyday_word_the_corpus_lacks_does_not_outweigh_the_topic():
+    """Class: questions carrying ordinary Swedish words ("fick", "pengar", "ändå") that a few
+    hundred passages happen not to use. With every term unseen in the corpus (the highest idf),
+    the everyday words are capped at their general-language idf."""
+    unseen = QueryAnalyzer(ANALYZER, lambda terms: {t: 6.2 for t in terms})
+    weights = unseen.analyze("Vilka kulturområden fick ändå mest obligatoriska bidrag?").answer_terms
+    assert weights[ANALYZER.stem("ändå")] < 3.0 and weights[ANALYZER.stem("fick")] < 3.0
+    assert weights[ANALYZER.stem("obligatoriska")] == 6.2
