@@ -97,6 +97,26 @@ def period_only_years(hit: RetrievedChunk) -> frozenset[str]:
     return frozenset(ends - exact - text_years)
 
 
+# "jämfört med 2019", "än 2018", "från nivån 2017": a year an amount is measured against.
+_COMPARED_YEAR = re.compile(
+    r"\b(?:jämfört\s+med|jämfört\s+mot|jämfört|än|mot|från|sedan)\s+(?:(?:år|året|nivån|föregående\s+år)\s+)?((?:19|20)\d{2})\b", re.I
+)
+
+
+def states_value_of(text: str, years: AbstractSet[str]) -> bool:
+    """Class: the wrong year's amount. A sentence names a value for the asked year unless the
+    years it names, other than those it compares with ("en höjning med 10,6 miljoner jämfört med
+    2019"), leave the asked year out ("313,3 miljoner kronor för 2020"); a year it names only as
+    a comparison is not the one its value is for. A sentence naming no year of its own leaves it
+    to its passage's labels and the sentence before. Periods name every year they span."""
+    compared = set(_COMPARED_YEAR.findall(text))
+    spanned = {str(y) for a, b in _PERIOD.findall(text) if int(a) <= int(b) <= int(a) + 20 for y in range(int(a), int(b) + 1)}
+    own = (set(_YEAR.findall(_COMPARED_YEAR.sub(" ", text))) | spanned)
+    if own:
+        return bool(own & years)
+    return not (compared & years)
+
+
 def label_text(meta: ChunkMeta) -> str:
     """What a passage's labels say: title, section, publisher, body and its date (as stored and as
     text names it)."""
@@ -204,12 +224,16 @@ class EvidenceModel:
         missing: Missing = "name"
         best: Candidate | None = None
         best_key = (-1.0, -1.0)
+        # The years a value is asked for ("Hur mycket fick Skåne 2019?").
+        years = {t for g in part.own_entity_terms for t in g if _YEAR.fullmatch(t)} if part.shape_kinds and {
+            "amount", "share", "count"} & set(part.shape_kinds) else set()
         for cand in candidates:
             if id(cand) in taken:
                 continue
             if (
                 not all(g & cand.window for g in part.own_entity_terms)
                 or not all(g & cand.doc_terms for g in (*inherited, *query.date_entity_terms))
+                or (years and not states_value_of(cand.unit.text, years))
             ):
                 continue
             if (required and not self._holds_answer(cand, query, part, required)) or (

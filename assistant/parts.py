@@ -3,7 +3,7 @@
 Two classes of multi-part question are recognised, both from the question's own structure:
 
 - coordinated names or years, "… i modellen 2011, 2012 och 2013?", "… från 2019 till 2020?",
-  "… 2010 respektive översynen 2023?": each coordinated member is asked about separately, so
+  "… 2010 respektive översynen 2023?", "… 2018 jämfört med 2019?": each coordinated member is asked about separately, so
   each becomes a part of its own ("… i modellen 2011?", "… i modellen 2012?", …);
 - coordinated questions, "Vem … och vad …?", "När … och varför …?", "Hur många …, och ungefär
   hur många …?": each clause that starts with its own question word is a part.
@@ -23,16 +23,18 @@ _QUESTION_WORD = r"(?:vem|vilka|vilken|vilket|vad|när|varför|hur|who|what|when
 _CLAUSE_BREAK = re.compile(
     rf",?\s+(?:och|samt|and)\s+(?:(?=(?:{_QUESTION_WORD}|var)\b)|(?:\w+\s+){{1,2}}?(?={_QUESTION_WORD}\b))", re.I
 )
+# A comparison names two members, each asked about: "2018 jämfört med 2019", "2019 mot 2020".
+_COMPARED = r"(?:jämfört\s+med|jämfört\s+mot|jämfört|mot|gentemot|versus|vs\.?|compared\s+(?:with|to))"
 # What may stand between two coordinated members: "2011, 2012 och 2013", "2010 respektive 2023",
 # "mellan 2018 och 2019", "för 2011 och för 2018", "Blekinge och Kronoberg", and one word that
 # restates what the member is ("modellen 2010 respektive översynen 2023").
 _COORDINATOR = re.compile(
-    r"^\s*(?:,\s*(?:och\s+|samt\s+|and\s+)?|(?:och|samt|respektive|till|eller|and|or)\s+)"
+    rf"^\s*(?:,\s*(?:och\s+|samt\s+|and\s+)?|(?:och|samt|respektive|till|eller|{_COMPARED}|and|or)\s+)"
     r"(?:(?:för|i|år|in|for)\s+|[a-zåäö]+\s+)?$", re.I
 )
 # A range's opening word belongs to the range, not to either member: "från 2019 till 2020".
 _RANGE_OPENING = re.compile(r"\b(?:från|mellan|from|between)\s+$", re.I)
-_COORDINATOR_WORDS = re.compile(r"^\s*,?\s*(?:och|samt|respektive|till|eller|and|or)?\s*(?:(?:för|i|år|in|for)\s+)?", re.I)
+_COORDINATOR_WORDS = re.compile(rf"^\s*,?\s*(?:och|samt|respektive|till|eller|{_COMPARED}|and|or)?\s*(?:(?:för|i|år|in|for)\s+)?", re.I)
 _YEAR = re.compile(r"^\d{4}$")
 
 

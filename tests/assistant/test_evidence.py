@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.evidence import EvidenceModel
+from assistant.evidence import EvidenceModel, states_value_of
 from assistant.extractive import ABSTAIN_SV, ExtractiveAnswerer
 from assistant.schema import ChunkMeta, DocType, RetrievedChunk
 from tests.assistant.test_extractive import ANALYZER, _answerer, _query
@@ -296,3 +296,15 @@ def test_the_sentence_most_similar_in_meaning_leads_an_otherwise_equal_one():
     # And the other way round.
     flipped = _answerer().answer(query, hits, {"a::0000": {0: 0.86, 1: 0.80}})
     assert "till teatern" in flipped.answer and "till museet" not in flipped.answer
+
+
+@pytest.mark.parametrize(("sentence", "year", "states"), [
+    ("Beslutet innebär en höjning med 10,6 miljoner kronor jämfört med 2019.", "2019", False),
+    ("Beslutet innebär en höjning med 10,6 miljoner kronor jämfört med 2019.", "2020", True),  # left to its labels
+    ("Kulturnämndens regionbidrag blir 313,3 miljoner kronor för 2020.", "2019", False),
+    ("Region Skåne får 198,7 miljoner kronor, en sänkning med 1 procent jämfört med 2018.", "2019", True),
+    ("Teatern får 5 miljoner kronor per år under 2019–2022.", "2020", True),
+    ("Bidraget var 12 miljoner kronor 2019, två miljoner mer än 2018.", "2019", True),
+])
+def test_a_year_named_only_as_a_comparison_is_not_the_year_of_the_value(sentence, year, states):
+    assert states_value_of(sentence, {year}) is states

@@ -305,3 +305,15 @@ def test_a_misspelled_word_no_passage_uses_is_held_by_the_word_it_misspells():
     evidence = ExtractiveAnswerer(ANALYZER, idf).evidence
     support = evidence.support(query, query.parts[0], evidence.candidates(query, hits))
     assert support.supported and support.support > 0.9
+
+
+def test_the_wrong_years_amount_does_not_answer_for_the_year_it_is_compared_with():
+    """Class: "Hur mycket fick Skåne 2019?" over a passage about 2020's amount that mentions 2019
+    only as what it is compared with; the sentence about 2019 answers instead."""
+    later = _hit(0, "Höjt regionbidrag 2020 (2019)", "Regionfullmäktige höjde bidraget till Skåne för år 2020. "
+                 "Beslutet innebär att bidraget till Skåne höjs med 10,6 miljoner kronor jämfört med 2019.", published="2019-06-20")
+    that_year = _hit(1, "Statsbidrag till Skåne (2019)", "Beslutet innebär att Skåne får 198,7 miljoner kronor i bidrag "
+                     "vilket är en sänkning med 1 procent jämfört med 2018.", published="2019-02-01")
+    query, answerer = _query("Hur mycket bidrag fick Skåne 2019?"), _answerer()
+    (support,) = answerer._supports(query, answerer.candidates(query, [later, that_year]))
+    assert "198,7 miljoner" in support.best.unit.text

@@ -183,3 +183,11 @@ def test_a_negation_only_in_a_scene_setting_clause_does_not_negate_the_ask():
     assert _query("Vilka kommuner deltog inte i dialogen?").parts[0].negated
     assert not _query("Vilka kommuner deltog när planen inte var klar?").parts[0].negated
     assert not _query("Vilka kommuner deltog i dialogen?").parts[0].negated
+
+
+def test_a_comparison_of_two_years_asks_about_each():
+    """Class: "… 2018 jämfört med 2019?" wants both years' values, like "2018 respektive 2019"."""
+    parts = _parts("Hur stort var regionbidraget till Skånes kulturnämnd 2018 jämfört med 2019?")
+    assert [p.text for p in parts] == [
+        "Hur stort var regionbidraget till Skånes kulturnämnd 2018?", "Hur stort var regionbidraget till Skånes kulturnämnd 2019?"
+    ]
