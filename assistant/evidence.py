@@ -232,7 +232,7 @@ class EvidenceModel:
                 continue
             if (
                 not all(g & cand.window for g in part.own_entity_terms)
-                or not all(g & cand.doc_terms for g in (*inherited, *query.date_entity_terms))
+                or not all(g & cand.doc_terms for g in (*inherited, *part.date_entity_terms))
                 or (years and not states_value_of(cand.unit.text, years))
             ):
                 continue

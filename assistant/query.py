@@ -76,6 +76,9 @@ class QueryPart(BaseModel):
     # and those the rest of the question mentions, which its passage must name.
     own_entity_terms: tuple[frozenset[str], ...] = ()
     context_entity_terms: tuple[frozenset[str], ...] = ()
+    # The day and month this part names (Query.date_entity_terms): another part's month ("… och
+    # vem var ordförande i december 2019?") says nothing about this one.
+    date_entity_terms: tuple[frozenset[str], ...] = ()
     shape_kinds: tuple[str, ...] = ()
     counted_terms: frozenset[str] | None = None
     # "Vilka kommuner deltog inte?": only a sentence that itself negates or excepts answers it.
@@ -302,6 +305,8 @@ class QueryAnalyzer:
                 search_text=f"{part.text} {swedish_equivalents(part.text)}" if english else part.text,
                 own_entity_terms=tuple(g for g in (terms_of_entity.get(e, frozenset()) for e in part.own_entities) if g),
                 context_entity_terms=tuple(g for g in (terms_of_entity.get(e, frozenset()) for e in part.context_entities) if g),
+                # A part that names nothing of its own ("…, och vad beslutades?") is about the day the rest names.
+                date_entity_terms=self._date_terms(part.text) or (() if part.own_entities else self._date_terms(question)),
                 shape_kinds=_answer_kinds(part.text),
                 counted_terms=self._counted(counted, english),
                 negated=bool(NEGATION.search(part.text[slice(*asking_clause(part.text))])),

@@ -317,3 +317,15 @@ def test_the_wrong_years_amount_does_not_answer_for_the_year_it_is_compared_with
     query, answerer = _query("Hur mycket bidrag fick Skåne 2019?"), _answerer()
     (support,) = answerer._supports(query, answerer.candidates(query, [later, that_year]))
     assert "198,7 miljoner" in support.best.unit.text
+
+
+def test_a_month_one_part_names_does_not_constrain_the_other_part():
+    """Class: two asks with their own times ("… första gången 2011, och vem var ordförande …
+    i december 2019?"): the first ask's document need not name December."""
+    first = _hit(0, "Kulturkofferten fördelas (2011)", "Kulturnämndens ordförande Yngve Petersson delar ut kulturkofferten "
+                 "när statens medel fördelas för första gången 2011.", published="2011-03-01")
+    second = _hit(1, "Samråd med nationella minoriteter (2019)", "Den 9 december 2019 hälsar Magnus Lunderquist, ordförande "
+                  "i kulturnämnden, de nationella minoriteterna välkomna till samråd.", published="2019-12-09")
+    question = ("Vem var ordförande i kulturnämnden när medlen fördelades för första gången 2011, "
+                "och vem var ordförande när minoriteterna bjöds in till samråd i december 2019?")
+    assert _missing(question, [first, second]) == ["", ""]
