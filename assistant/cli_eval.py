@@ -15,6 +15,7 @@ app = typer.Typer(help="Utvärdering: guldfrågor, BEIR-benchmarks och jämföre
 console = Console()
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_QUESTIONS = REPO / "evals" / "questions.jsonl"
+DEFAULT_PROBES = REPO / "evals" / "probe_questions.jsonl"
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
 DEFAULT_BEIR = REPO.parent / "shared" / "benchmarks" / "swefaq-dev"
 DEFAULT_REALDOCS = REPO.parent / "shared" / "realdocs"
@@ -116,6 +117,7 @@ def report(
 
     question_results = run_question_eval(DEFAULT_QUESTIONS, "dev", True, corpus)
     held_out = run_question_eval(DEFAULT_QUESTIONS, "test", True, corpus)
+    probes = run_question_eval(DEFAULT_PROBES, "all", True, corpus) if DEFAULT_PROBES.exists() else None
     beir_results = run_beir_eval(beir_dir, True)
     realdocs_file = DEFAULT_REALDOCS / "questions-A.jsonl"
     realdocs = (
@@ -125,6 +127,7 @@ def report(
     path = write_report(
         {n: r["aggregate"] for n, r in question_results.items()}, beir_results, "dev", beir_dir.name, out_dir,
         held_out={n: r["aggregate"] for n, r in held_out.items()}, realdocs=realdocs,
+        probes={n: r["aggregate"] for n, r in probes.items()} if probes else None,
         decisions=_decision_evals(corpus, DEFAULT_REALDOCS),
     )
     console.print(f"Skrev {path} och {path.with_suffix('.png')}")

@@ -75,6 +75,21 @@ some were read). Treat the gap between the two tables as a lower bound on overfi
 """
 
 
+def _probes_section(probes: dict[str, dict] | None) -> str:
+    if not probes:
+        return ""
+    return f"""
+## Probe questions (`evals/probe_questions.jsonl`, all; a second dev set)
+
+190 questions (64 unanswerable) written on 2026-12-04 by four separate helper sessions that saw
+only the corpus, never this code or the gold set: near-corpus unanswerable questions, hard
+answerable ones (two-part, periods, counts, shares, colloquial, follow-ups, English). They were
+read question by question to find classes of failure, so they are dev data, not a test.
+
+{markdown_table(probes, QUESTION_COLUMNS)}
+"""
+
+
 def _realdocs_section(realdocs: dict[str, dict] | None) -> str:
     if not realdocs:
         return ""
@@ -119,7 +134,7 @@ abstention when none is indexed. The baselines are scored on their text alone, w
 def write_report(
     questions: dict[str, dict], beir: dict[str, dict], split: str, beir_name: str, out_dir: Path,
     held_out: dict[str, dict] | None = None, realdocs: dict[str, dict] | None = None,
-    decisions: dict[str, dict[str, dict]] | None = None,
+    decisions: dict[str, dict[str, dict]] | None = None, probes: dict[str, dict] | None = None,
 ) -> Path:
     chart = out_dir / "report.png"
     write_chart(questions, beir, chart)
@@ -143,7 +158,7 @@ Fact recall rises with answer length, so read it together with `answer_chars_mea
 per question (retrieval time for the two baselines).
 
 {markdown_table(questions, QUESTION_COLUMNS)}
-{_held_out_section(held_out)}{_realdocs_section(realdocs)}{_decisions_section(decisions)}
+{_held_out_section(held_out)}{_probes_section(probes)}{_realdocs_section(realdocs)}{_decisions_section(decisions)}
 ## {beir_name} (BEIR layout, retriever only)
 
 {markdown_table(beir, BEIR_COLUMNS)}

@@ -159,3 +159,25 @@ def test_loader_rejects_duplicate_id(tmp_path):
     path = _write(tmp_path, GOOD, {**GOOD, "id": "q002"}, {**GOOD, "question": "Igen?"})
     with pytest.raises(ValueError, match=r"line 3: duplicate id 'q001' \(first on line 1\)"):
         load_questions(path)
+
+
+PROBES = REPO / "evals" / "probe_questions.jsonl"
+
+
+def test_probe_questions_are_well_formed(corpus_bodies):
+    """The independently written probe set (dev data): valid categories, facts verbatim in an
+    expected document, unanswerable questions with neither facts nor documents."""
+    probes = load_questions(PROBES)
+    assert len(probes) >= 150 and sum(not q.answerable for q in probes) >= 40
+    problems = []
+    for q in probes:
+        assert q.category in CATEGORIES, q.id
+        if not q.answerable:
+            assert not q.expected_facts and not q.expected_docs, q.id
+            continue
+        bodies = [corpus_bodies[d] for d in q.expected_docs if d in corpus_bodies]
+        assert len(bodies) == len(q.expected_docs), f"{q.id}: unknown document ids"
+        for forms in q.expected_facts:
+            if not any(normalise(form) in body for form in forms for body in bodies):
+                problems.append(f"{q.id}: {forms!r}")
+    assert not problems, "facts found in none of the expected docs:\n" + "\n".join(problems)

@@ -21,3 +21,11 @@ def test_each_eval_gets_a_table_with_every_configuration_on_each_split() -> None
 
 def test_no_evals_no_section() -> None:
     assert _decisions_section(None) == "" and _decisions_section({}) == ""
+
+
+def test_probe_section_has_a_row_per_configuration_and_is_absent_without_probes() -> None:
+    from evals.report import _probes_section
+
+    section = _probes_section({"ours (hybrid)": {"fact_recall": 0.9}, "top-3 dump": {"fact_recall": 0.8}})
+    assert "probe_questions.jsonl" in section and "| ours (hybrid) |" in section and "| top-3 dump |" in section
+    assert _probes_section(None) == ""
