@@ -30,7 +30,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Literal
 
-from assistant.answer_types import NEGATION, answers_with, list_holds_amounts, states_count
+from assistant.answer_types import NEGATION, answers_with, names_person, list_holds_amounts, states_count
 from assistant.query import Query, QueryPart
 from assistant.schema import ChunkMeta, DateSource, RetrievedChunk
 from assistant.units import Unit, split_units
@@ -165,11 +165,12 @@ class EvidenceModel:
             prior = 1.0 / (1.0 + self.rank_decay * rank)
             chunk_terms, doc_terms = chunk_terms_of[rank], doc_terms_of[hit.meta.doc_id]
             previous: frozenset[str] = frozenset()
+            signed = "person" in query.shape_kinds  # "Ivar Wenster, ordförande" answers who chaired
             for unit in split_units(hit.text):
                 terms = self.analyzer.term_set(unit.text)
                 window, previous = terms | previous | labels, terms
-                if not unit.is_list and len(unit.text.split()) < 4:
-                    continue  # signatures, bare dates and headings answer nothing
+                if not unit.is_list and len(unit.text.split()) < 4 and not (signed and names_person(unit.text)):
+                    continue  # bare dates and headings answer nothing, a signature only who signed
                 coverage = self._coverage(weights, total, terms, labels, query.unindexed_terms)
                 score = coverage * prior
                 if unit.is_list and (query.wants_list or heading_named):

@@ -20,8 +20,9 @@ from dataclasses import dataclass
 # "var" is also "was" ("regioner och landsting var med"): it opens a clause only right after "och".
 _QUESTION_WORD = r"(?:vem|vilka|vilken|vilket|vad|när|varför|hur|who|what|when|where|why|how|which)"
 # ", och ungefär hur många …", " och varför …", ", and on what date …": a new clause with its own question word.
+# Not in an elided compound: "kultur- och fritidsnämnden när …" is one body, not two asks.
 _CLAUSE_BREAK = re.compile(
-    rf",?\s+(?:och|samt|and)\s+(?:(?=(?:{_QUESTION_WORD}|var)\b)|(?:\w+\s+){{1,2}}?(?={_QUESTION_WORD}\b))", re.I
+    rf"(?<!-),?\s+(?:och|samt|and)\s+(?:(?=(?:{_QUESTION_WORD}|var)\b)|(?:\w+\s+){{1,2}}?(?={_QUESTION_WORD}\b))", re.I
 )
 # A comparison names two members, each asked about: "2018 jämfört med 2019", "2019 mot 2020".
 _COMPARED = r"(?:jämfört\s+med|jämfört\s+mot|jämfört|mot|gentemot|versus|vs\.?|compared\s+(?:with|to))"

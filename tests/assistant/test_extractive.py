@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer_types import ANSWER_KINDS, answers_with
+from assistant.answer_types import ANSWER_KINDS, answers_with, names_person
 from assistant.conversation import is_english, question_entities
 from assistant.extractive import ABSTAIN_SV, ExtractiveAnswerer
 from assistant.query import Query, QueryAnalyzer
@@ -329,3 +329,23 @@ def test_a_month_one_part_names_does_not_constrain_the_other_part():
     question = ("Vem var ordförande i kulturnämnden när medlen fördelades för första gången 2011, "
                 "och vem var ordförande när minoriteterna bjöds in till samråd i december 2019?")
     assert _missing(question, [first, second]) == ["", ""]
+
+
+@pytest.mark.parametrize(("text", "person"), [
+    ("Ivar Wenster, ordförande", True),
+    ("Kulturrådets generaldirektör Kennet Johansson", True),
+    ("FREDRIK REINFELDT", True),
+    ("Plats: Blekinge Folkhögskola, Bräkne-Hoby", False),  # a compound's last part says it is a place
+    ("Skånes Dansteater medverkar", False),
+    ("Den 29 november bjuder Region Skånes kulturnämnd in", False),
+])
+def test_a_persons_name_is_told_from_places_and_bodies(text, person):
+    assert names_person(text) is person
+
+
+def test_a_signature_answers_who_chaired_though_it_is_too_short_to_answer_anything_else():
+    hits = [_hit(0, "Kallelse till kultur- och fritidsnämnden 2017-05-12", "På uppdrag av ordföranden kallas till "
+                 "sammanträde med kultur- och fritidsnämnden.\n\nIvar Wenster, ordförande\n\nSigrid Oldenburg, sekreterare")]
+    question = "Vem var ordförande i kultur- och fritidsnämnden när nämnden kallades till sammanträde?"
+    answer = _answerer().answer(_query(question), hits)
+    assert not answer.abstained and "Ivar Wenster" in answer.answer

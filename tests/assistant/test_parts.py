@@ -191,3 +191,9 @@ def test_a_comparison_of_two_years_asks_about_each():
     assert [p.text for p in parts] == [
         "Hur stort var regionbidraget till Skånes kulturnämnd 2018?", "Hur stort var regionbidraget till Skånes kulturnämnd 2019?"
     ]
+
+
+def test_an_elided_compound_is_one_name_not_two_asks():
+    """"kultur- och fritidsnämnden när …" names one body; "och" there opens no new question."""
+    assert len(_parts("Vem var ordförande i Region Blekinges kultur- och fritidsnämnd när nämnden sammanträdde?")) == 1
+    assert len(_parts("Vem beslutade om planen och när beslutade de?")) == 2
