@@ -35,6 +35,12 @@ class AnswerKind:
     asks: re.Pattern[str]
     holds: re.Pattern[str]
     required: bool = True
+    # The answer is a value the question lacks (a date, an amount, a name); a statement's speech
+    # verb may be the question's own ("Vad sa X?" -> "… sa X att …").
+    new_value: bool = True
+
+    def held_by(self, text: str, question: str) -> bool:
+        return answers_with(self.holds, text, question) if self.new_value else bool(self.holds.search(text))
 
 
 # Roles a person holds, as a question names them.
@@ -107,6 +113,22 @@ ANSWER_KINDS: dict[str, AnswerKind] = {
             re.I,
         ),
         _PERSON_NAME,
+    ),
+    # "Vad sa kulturministern …?", "Vad tyckte kommunerna …?", "Hur svarade ledamöterna …?": what
+    # someone said or thought, answered by a sentence reporting a statement or a stance (a speech
+    # verb, a quotation), not by one that only tells what the speaker took part in. "Vad säger
+    # lagen …?" and "Vad sade kulturutskottets uppföljning …?" ask what a text says, and are not.
+    "statement": AnswerKind(
+        re.compile(r"\b(?:vad|hur)\s+(?:sa|sade|tyckte|tycker|svarade|ansåg|anser|menade|menar|framförde)\b"
+                   r"(?!\s+(?:[\wåäö]+s\s+)?(?:den\s+|det\s+)?(?:uppföljning|rapport|utredning|utvärdering|betänkande|"
+                   r"plan|kulturplan|lag|förordning|promemoria|direktiv|protokoll|dokument|strategi)\w*)|"
+                   r"\bwhat\s+did\s+\w+(?:\s+\w+)?\s+say\b|\bhow\s+did\s+\w+(?:\s+\w+)?\s+respond\b", re.I),
+        re.compile(r"\b(?:säger|sa|sade|anser|ansåg|menar|menade|tycker|tyckte|betonar|betonade|framhåller|framhöll|"
+                   r"konstaterar|konstaterade|påpekar|påpekade|föreslår|föreslog|välkomnar|välkomnade|avstyrker|"
+                   r"tillstyrker|instämmer|kritiserar|kritiserade|understryker|svarar|svarade|skriver|skrev|framför|"
+                   r"framförde|yttrande\w*|remissvar\w*|synpunkter\w*|ståndpunkt\w*|bör|borde|said|says|stated|argued)\b|"
+                   r"^\s*[–—]\s|[”\"]", re.I | re.M),
+        new_value=False,
     ),
     "body": AnswerKind(
         re.compile(r"\b(vem|vilka|vilken myndighet|vilket organ|vilken nämnd|who|which agency|which body)\b", re.I),

@@ -30,7 +30,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Literal
 
-from assistant.answer_types import NEGATION, answers_with, names_person, list_holds_amounts, states_count
+from assistant.answer_types import ANSWER_KINDS, NEGATION, answers_with, names_person, list_holds_amounts, states_count
 from assistant.query import Query, QueryPart
 from assistant.schema import ChunkMeta, DateSource, RetrievedChunk
 from assistant.units import Unit, split_units
@@ -237,7 +237,7 @@ class EvidenceModel:
                 or (years and not states_value_of(cand.unit.text, years))
             ):
                 continue
-            if (required and not self._holds_answer(cand, query, part, required)) or (
+            if (required and not self._holds_answer(cand, query, part)) or (
                 part.negated and not NEGATION.search(cand.unit.text)
             ):
                 missing = "value" if missing == "name" else missing
@@ -253,7 +253,7 @@ class EvidenceModel:
         return PartSupport(part, best, best_key[1], "")
 
     @staticmethod
-    def _holds_answer(cand: Candidate, query: Query, part: QueryPart, shapes) -> bool:
+    def _holds_answer(cand: Candidate, query: Query, part: QueryPart) -> bool:
         """The sentence states a value the question lacks, and a count counts the asked thing:
         "hur många anställda" is not answered by "22 miljoner", and "hur många delstudier" is
         answered by "tre delstudier" whatever unit list the amount shape knows."""
@@ -264,4 +264,4 @@ class EvidenceModel:
             return counts and states_count(cand.unit.text, query.text)
         if cand.unit.is_list and "amount" in part.shape_kinds and list_holds_amounts(cand.unit.text, query.text):
             return True
-        return any(answers_with(shape, cand.unit.text, query.text) for shape in shapes)
+        return any(ANSWER_KINDS[k].held_by(cand.unit.text, query.text) for k in part.shape_kinds if ANSWER_KINDS[k].required)

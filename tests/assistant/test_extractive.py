@@ -349,3 +349,30 @@ def test_a_signature_answers_who_chaired_though_it_is_too_short_to_answer_anythi
     question = "Vem var ordförande i kultur- och fritidsnämnden när nämnden kallades till sammanträde?"
     answer = _answerer().answer(_query(question), hits)
     assert not answer.abstained and "Ivar Wenster" in answer.answer
+
+
+@pytest.mark.parametrize(("question", "asks_statement"), [
+    ("Vad sa kulturministern om rapporten?", True),
+    ("Hur svarade ledamöterna på regionernas budskap?", True),
+    ("Vad tyckte kommunerna om remissversionen?", True),
+    ("What did the minister say about the report?", True),
+    ("Vad säger lagen om regionala kulturplaner?", False),  # what a text says
+    ("Vad sade kulturutskottets uppföljning 2015 om modellen?", False),
+])
+def test_a_question_for_what_someone_said_is_told_from_one_for_what_a_text_says(question, asks_statement):
+    assert bool(ANSWER_KINDS["statement"].asks.search(question)) is asks_statement
+
+
+def test_what_someone_said_is_answered_only_by_a_reported_statement():
+    """Class: "Vad sa X om Y?" where the passage tells that X took part but not what X said."""
+    took_part = [_hit(0, "Seminarium i Almedalen 2018", "På seminariet om kultursamverkansmodellen medverkade "
+                      "Maria Stenberg från Region Norrbotten och fyra andra regionpolitiker.")]
+    said = [_hit(0, "Seminarium i Almedalen 2018", "På seminariet om kultursamverkansmodellen sa Maria Stenberg från "
+                 "Region Norrbotten att modellen har stärkt samarbetet med kommunerna.")]
+    question = "Vad sa Maria Stenberg om kultursamverkansmodellen på seminariet?"
+    assert _missing(question, took_part) == ["value"]
+    assert _missing(question, said) == [""]
+    # An agenda's items are a list, not a quotation ("– Det är tydligt, säger …").
+    agenda = [_hit(0, "Dagordning kultur- och fritidsnämnden", "Kultur- och fritidsnämndens dagordning:\n"
+                   "- Mötets öppnande\n- Remiss om kultursamverkansmodellen Ds 2017:8\n- Övrigt")]
+    assert _missing("Vad svarade kultur- och fritidsnämnden på remissen om kultursamverkansmodellen Ds 2017:8?", agenda) == ["value"]
