@@ -99,7 +99,7 @@ ANSWER_KINDS: dict[str, AnswerKind] = {
     # "Vilken paragraf i kommunallagen …?" wants a § number: a sentence about the law that cites
     # none answers another question.
     "paragraph": AnswerKind(
-        re.compile(r"\b(vilken paragraf|vilka paragrafer|i vilken §|vilken §|which section|what section)", re.I),
+        re.compile(r"\b(vilken paragraf|vilka paragrafer|i vilken §|vilken §|vilket kapitel|which section|what section|which chapter)", re.I),
         re.compile(r"\b\d{1,3}(?: ?[a-h])? ?§|§ ?\d{1,3}\b|\b(?:kap\.|kapitlet) ?\d", re.I),
     ),
     # "Vem var ordförande …?", "Vilka ledamöter …?", "Vem efterträdde …?": a person in a role,

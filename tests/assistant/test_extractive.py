@@ -240,6 +240,7 @@ def test_which_paragraph_is_answered_only_by_a_sentence_citing_one():
     question = "Vilken paragraf i kommunallagen ger kommuner och regioner en generell rätt till avtalssamverkan?"
     assert _missing(question, about_the_law) == ["value"]
     assert _missing(question, citing) == [""]
+    assert _missing("I vilket kapitel i kommunallagen regleras avtalssamverkan?", about_the_law) == ["value"]
 
 
 def test_a_second_ask_gets_its_own_sentence_rather_than_the_first_asks():
