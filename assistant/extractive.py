@@ -40,7 +40,7 @@ class ExtractiveAnswerer:
         idf: Callable[[list[str]], dict[str, float]],
         min_support: float = 0.2,
         max_units: int = 8,
-        relative_cutoff: float = 0.5,
+        relative_cutoff: float = 0.45,
         semantic_weight: float = 0.2,
         vocabulary: Vocabulary | None = None,
         answer_window: int = 1,
@@ -54,6 +54,10 @@ class ExtractiveAnswerer:
         return self.evidence.candidates(query, hits, similarities)
 
     def select(self, candidates: list[Candidate], entities: tuple[frozenset[str], ...] = ()) -> list[Candidate]:
+        """Supporting sentences: those scoring at least `relative_cutoff` of the best. 0.45 rather
+        than 0.5: on the independently written probe questions a second fact often scored just
+        under half the lead sentence (fact recall +0.025 and +0.015 on two probe sets, dev
+        unchanged, median answer 917 -> 1058 characters on dev)."""
         best = candidates[0]
         chosen = [best]
         for cand in candidates[1:]:
