@@ -117,6 +117,34 @@ def states_value_of(text: str, years: AbstractSet[str]) -> bool:
     return not (compared & years)
 
 
+# The model's three levels as compounds write them: "statsbidrag", "regionbidrag",
+# "landstingsbidrag", "kommunbidrag".
+_LEVELS = (("stats", "state"), ("regions", "region"), ("region", "region"), ("landstings", "region"),
+           ("kommunal", "municipality"), ("kommun", "municipality"))
+
+
+def _level(term: str) -> tuple[str, str] | None:
+    """(level, head) of a level compound ("regionbidrag" -> ("region", "bidrag")), else None."""
+    for prefix, level in _LEVELS:
+        if term.startswith(prefix) and len(term) - len(prefix) >= 4:
+            return level, term[len(prefix):]
+    return None
+
+
+def other_levels_money(asked: AbstractSet[str], sentence: AbstractSet[str]) -> bool:
+    """Class: whose money. The model's funding comes from three levels, and a question about one
+    ("Hur stort var statsbidraget 2019?") is not answered by a sentence about another's ("302
+    miljoner kronor i regionbidrag för 2019"): the same head ("bidrag") under another level's
+    prefix, with the asked compound absent from the sentence."""
+    for term in asked:
+        if (found := _level(term)) is None or term in sentence:
+            continue
+        level, head = found
+        if any((other := _level(t)) is not None and other[1] == head and other[0] != level for t in sentence):
+            return True
+    return False
+
+
 def label_text(meta: ChunkMeta) -> str:
     """What a passage's labels say: title, section, publisher, body and its date (as stored and as
     text names it)."""
@@ -235,6 +263,7 @@ class EvidenceModel:
                 not all(g & cand.window for g in part.own_entity_terms)
                 or not all(g & cand.doc_terms for g in (*inherited, *part.date_entity_terms))
                 or (years and not states_value_of(cand.unit.text, years))
+                or other_levels_money(part.answer_terms.keys(), cand.terms)
             ):
                 continue
             if (required and not self._holds_answer(cand, query, part)) or (

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.evidence import EvidenceModel, states_value_of
+from assistant.evidence import EvidenceModel, other_levels_money, states_value_of
 from assistant.extractive import ABSTAIN_SV, ExtractiveAnswerer
 from assistant.schema import ChunkMeta, DocType, RetrievedChunk
 from tests.assistant.test_extractive import ANALYZER, _answerer, _query
@@ -308,3 +308,15 @@ def test_the_sentence_most_similar_in_meaning_leads_an_otherwise_equal_one():
 ])
 def test_a_year_named_only_as_a_comparison_is_not_the_year_of_the_value(sentence, year, states):
     assert states_value_of(sentence, {year}) is states
+
+
+@pytest.mark.parametrize(("sentence", "other"), [
+    ("Vi har drygt 302 miljoner kronor i regionbidrag för 2019.", True),
+    ("Kommunbidraget till biblioteken var 4 miljoner kronor 2019.", True),
+    ("Statsbidraget är 201,9 miljoner kronor och regionbidraget 313,3 miljoner.", False),  # names the asked one too
+    ("Region Skåne får 198,7 miljoner kronor.", False),
+    ("De statliga verksamhetsbidragen var 1,2 miljarder kronor.", False),  # no other level's compound
+])
+def test_another_levels_money_does_not_answer_for_the_state_grant(sentence, other):
+    asked = ANALYZER.term_set("Hur stort var statsbidraget till Skåne 2019?")
+    assert other_levels_money(asked, ANALYZER.term_set(sentence)) is other
