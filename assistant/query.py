@@ -16,7 +16,8 @@ from assistant.glossary import swedish_equivalents, swedish_name
 from assistant.lexicon import general_idf, is_common_english, standard_spelling
 from assistant.parts import asking_clause, asking_phrase, split_parts, split_scene
 from ingest.analyzer import SwedishAnalyzer
-from ingest.dates import FULL_DATE, MONTHS, as_iso
+from assistant.wording_question import wording_question
+from ingest.dates import MONTHS
 
 _LIST_QUESTION = re.compile(r"\b(vilka|lista|områden|which|what are|list)\b", re.I)
 _TIME_QUESTION = re.compile(r"\b(när|vilket år|vilket datum|tidplan|tidslinje|datum|when|what year)\b", re.I)
@@ -38,18 +39,6 @@ _DECISION_QUESTION = re.compile(
     re.I,
 )
 _SFS_NUMBER = re.compile(r"\b\d{4}:\d+\b")
-# "Vad sa 8 § förordningen 2015?", "Vad gällde enligt § 9 a?", "What did section 5 say?": the wording
-# of one § of a regulation, answered from the version in force at the time asked about
-# (assistant/versions.py). The verbs are those that ask what a text says or what applied.
-_PARAGRAPH = re.compile(
-    r"\b(\d{1,2}(?:\s?[a-z])?)\s?§|§\s?(\d{1,2}(?:\s?[a-h]\b)?)|\b(?:section|paragraf(?:en)?)\s+(\d{1,2}(?:\s?[a-z])?)\b", re.I
-)
-_WORDING_VERB = re.compile(
-    r"\b(?:säger|sa|sade|stod|står|löd|lyder|lydelsen?|innehöll|innehåller|hette|anger|angav|räknar|räknade|föreskriver|"
-    r"föreskrev|gäller|gällde|gällt|say|says|said|state|states|stated|read|reads|apply|applies|applied|wording)\b",
-    re.I,
-)
-_CHANGE = re.compile(r"\b(?:ändrades|ändrats|ändrad|ändringen|ändring|skillnaden|skillnad|skiljer|changed|change|difference|differ)\b", re.I)
 # Decision-making bodies ("regionfullmäktige", "Kulturrådets styrelse", "kultur- och fritidsnämnden",
 # "regeringen"): a question names its body as it names a region, and a date or decision of another
 # body answers another question. Written in lower case, so the capitalised-name rule misses them.
@@ -218,21 +207,9 @@ class QueryAnalyzer:
             about_decision=bool(_DECISION_QUESTION.search(resolved_text)),
             about_process=bool(_PROCESS_QUESTION.search(resolved_text)),
             regulation_refs=tuple(_SFS_NUMBER.findall(question)),
-            **self._wording(resolved_text, parts),
+            **wording_question(resolved_text, len(parts)),
             parts=parts,
         )
-
-    @staticmethod
-    def _wording(text: str, parts: tuple[QueryPart, ...]) -> dict[str, str | bool | None]:
-        """paragraph, as_of and compares_wordings for a single question about what a § says or
-        said, or what changed in it."""
-        paragraph = _PARAGRAPH.search(text)
-        compares = bool(_CHANGE.search(text))
-        if paragraph is None or len(parts) > 1 or not (compares or _WORDING_VERB.search(text)):
-            return {}
-        number = re.sub(r"\s+", " ", next(g for g in paragraph.groups() if g).lower())
-        number = re.sub(r"(\d)([a-z])", r"\1 \2", number)
-        return {"paragraph": f"{number} §", "as_of": point_in_time(_SFS_NUMBER.sub(" ", text)), "compares_wordings": compares}
 
     def _entities(self, text: str, english: bool) -> tuple[tuple[str, ...], dict[str, frozenset[str]]]:
         """The names, years and SFS numbers `text` mentions, each with the index terms that spell it."""
@@ -349,22 +326,3 @@ class QueryAnalyzer:
             for term, w in self.analyzer.analyze_query(history[-1]).items():
                 weights[term] = weights.get(term, 0.0) + 0.5 * w
         return self._weighted(weights, text)
-
-
-_BEFORE_YEAR = re.compile(r"\b(?:före|innan|before|prior to)\s+((?:19|20)\d{2})\b", re.I)
-_MONTH_YEAR = re.compile(rf"\b({'|'.join(MONTHS)})\s+((?:19|20)\d{{2}})\b", re.I)
-_YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
-
-
-def point_in_time(text: str) -> str | None:
-    """The date a question asks about, ISO: a date as written, mid-month for a month, 1 July for
-    a year ('år 2015'), mid-year of the year before for 'före 2020'; None when it names no time."""
-    if date := FULL_DATE.search(text):
-        return as_iso(date)
-    if before := _BEFORE_YEAR.search(text):
-        return f"{int(before.group(1)) - 1}-07-01"
-    if month := _MONTH_YEAR.search(text):
-        return f"{month.group(2)}-{MONTHS[month.group(1).lower()]:02d}-15"
-    if year := _YEAR.search(text):
-        return f"{year.group(1)}-07-01"
-    return None

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.query import QueryAnalyzer, point_in_time
+from assistant.query import QueryAnalyzer
+from assistant.wording_question import point_in_time
 from ingest.analyzer import SwedishAnalyzer
 from assistant.settings import Settings
 from tests.ingest.conftest import run_ingest
