@@ -176,7 +176,6 @@ def answers_with(shape: re.Pattern[str], text: str, question: str) -> bool:
     return any(m.group().lower() not in asked for m in shape.finditer(text))
 
 
-
 _INTERROGATIVE = re.compile(r"^(hur|vilket|vilken|vilka|sedan|från|how|what|which|since)\s", re.I)
 
 

@@ -186,6 +186,7 @@ class EvidenceModel:
         doc_terms_of: dict[str, frozenset[str]] = {}
         for hit, terms in zip(hits, chunk_terms_of):
             doc_terms_of[hit.meta.doc_id] = doc_terms_of.get(hit.meta.doc_id, frozenset()) | terms
+        signed = "person" in query.shape_kinds  # "Ivar Wenster, ordförande" answers who chaired
         for rank, hit in enumerate(hits):
             labels = self.label_terms(hit) - period_only_years(hit)
             # A list under a heading the question names ("dagordning") is what it asks for.
@@ -193,7 +194,6 @@ class EvidenceModel:
             prior = 1.0 / (1.0 + self.rank_decay * rank)
             chunk_terms, doc_terms = chunk_terms_of[rank], doc_terms_of[hit.meta.doc_id]
             previous: frozenset[str] = frozenset()
-            signed = "person" in query.shape_kinds  # "Ivar Wenster, ordförande" answers who chaired
             for unit in split_units(hit.text):
                 terms = self.analyzer.term_set(unit.text)
                 window, previous = terms | previous | labels, terms
@@ -254,8 +254,8 @@ class EvidenceModel:
         best: Candidate | None = None
         best_key = (-1.0, -1.0)
         # The years a value is asked for ("Hur mycket fick Skåne 2019?").
-        years = {t for g in part.own_entity_terms for t in g if _YEAR.fullmatch(t)} if part.shape_kinds and {
-            "amount", "share", "count"} & set(part.shape_kinds) else set()
+        asks_value = bool({"amount", "share", "count"} & set(part.shape_kinds))
+        years = {t for g in part.own_entity_terms for t in g if _YEAR.fullmatch(t)} if asks_value else set()
         for cand in candidates:
             if id(cand) in taken:
                 continue

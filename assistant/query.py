@@ -292,9 +292,8 @@ class QueryAnalyzer:
 
     def _unindexed(self, terms: dict[str, float]) -> frozenset[str]:
         """The terms whose idf is that of a term no passage contains."""
-        absent = self.idf([_NO_TERM])[_NO_TERM]
-        idf = self.idf(list(terms))
-        return frozenset(t for t in terms if idf.get(t, 0.0) >= absent and not any(ch.isdigit() for ch in t))
+        idf = self.idf([*terms, _NO_TERM])
+        return frozenset(t for t in terms if idf.get(t, 0.0) >= idf[_NO_TERM] and not any(ch.isdigit() for ch in t))
 
     def _standalone(self, question: str, history: tuple[str, ...], own_terms: int) -> str | None:
         rewritten = self.rewriter(question, history) if self.rewriter is not None else None
@@ -307,10 +306,9 @@ class QueryAnalyzer:
         idf = self.idf(list(weights))
         cap: dict[str, float] = {}
         for token in self.analyzer.tokens(text):
-            if token.isalpha():
-                term = next(iter(self.analyzer.analyze_query(token)), None)
-                if term is not None:
-                    cap[term] = min(cap.get(term, math.inf), general_idf(token))
+            if token.isalpha():  # a word's query term is its stem (analyzer.analyze_query)
+                term = self.analyzer.stem(token)
+                cap[term] = min(cap.get(term, math.inf), general_idf(token))
         return {t: w * min(idf[t], cap.get(t, math.inf)) for t, w in weights.items() if idf.get(t, 0.0) > 0}
 
     def _answer_terms(self, question: str, history: tuple[str, ...], english: bool, entities: tuple[str, ...]) -> dict[str, float]:
