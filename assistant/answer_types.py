@@ -30,7 +30,9 @@ NEGATION = re.compile(
 @dataclass(frozen=True)
 class AnswerKind:
     """A kind of answer: how a question asks for it, and how a sentence that holds it looks.
-    `required` kinds are facts (a date, an amount, a count): an answer must state one."""
+    `required` kinds are facts (a date, an amount, a count): an answer must state one. A
+    `condition` is no value but something the answering sentence must also be (a succession, not
+    a plan): the kinds a part asks are alternatives, its conditions all hold."""
 
     asks: re.Pattern[str]
     holds: re.Pattern[str]
@@ -38,8 +40,13 @@ class AnswerKind:
     # The answer is a value the question lacks (a date, an amount, a name); a statement's speech
     # verb may be the question's own ("Vad sa X?" -> "… sa X att …").
     new_value: bool = True
+    condition: bool = False
+    # A sentence matching this does not hold the kind, whatever else it holds.
+    rejects: re.Pattern[str] | None = None
 
     def held_by(self, text: str, question: str) -> bool:
+        if self.rejects is not None and self.rejects.search(text):
+            return False
         return answers_with(self.holds, text, question) if self.new_value else bool(self.holds.search(text))
 
 
@@ -69,6 +76,23 @@ _PERSON_NAME = re.compile(
     r"\b[A-ZÅÄÖ]{3,}\s[A-ZÅÄÖ]{3,}\b"
 )
 _DAY = rf"\d{{1,2}} ({_MONTHS})|\d{{4}}-\d{{2}}-\d{{2}}"
+# "När beslutade …?", "Vilket datum fastställde …?", "When did …?": a date asked of a done event,
+# told by the verb after the asking phrase in the past tense (weak "-ade/-de/-te/-des", strong
+# "hölls", "antogs", "blev"); "When was it due to meet?" asks for a plan.
+_ASKS_PAST = re.compile(
+    r"\b(?:när|vilket år|vilket datum|vilken dag|sedan när|från när)\s+"
+    r"(?:\w+(?:ade|[^aen\W]de|dde|tte|[^\Ws]te)s?|\w*(?:hölls|höll|antogs|togs|tog|fick|blev|var|kom|gavs|gav|skrevs|"
+    r"skrev|beslöts|beslöt|gick|drogs|sköts))\b|"
+    r"\b(?:when|what year|which year|what date|which date|which day|on what date)\s+(?:did|was|were|had)\b(?!.*\b(?:due|planned|scheduled|expected|supposed|set)\s+to\b)",
+    re.I,
+)
+# A sentence that tells a plan ("kommer fattas", "ska beslutas", "planeras"), with no verb telling
+# that something was done ("fattade", "har beslutat", "hölls").
+_PLAN_ONLY = re.compile(
+    r"^(?!.*\b(?:har|hade|\w+(?:ade|ades|dde|ddes|tte|ttes)|hölls|antogs|beslöt|beslöts|fick|blev|was|were|did|had)\b)"
+    r".*\b(?:kommer\s+(?:att\s+)?\w+|ska|skall|planeras|planerad\w*|avses|beräknas|will|(?:is|are)\s+(?:planned|scheduled|expected))\b",
+    re.I | re.S,
+)
 ANSWER_KINDS: dict[str, AnswerKind] = {
     # "När …?" is answered by a year as well as by a day.
     "date": AnswerKind(
@@ -130,6 +154,21 @@ ANSWER_KINDS: dict[str, AnswerKind] = {
                    r"^\s*[–—]\s|[”\"]", re.I | re.M),
         new_value=False,
     ),
+    # "Vem efterträdde X?", "Vem ersatte X?": a succession, told by a sentence that tells one
+    # ("efterträder", "tillträdde", "ny generaldirektör", "utsågs"); a sentence that names
+    # someone else beside X ("Kennet Johansson och Rolf Tufvesson medverkar") names no successor.
+    "succession": AnswerKind(
+        re.compile(r"\b(?:vem|vilka|who)\s+(?:efterträdde|efterträder|ersatte|ersätter|tog\s+över\s+efter|succeeded|"
+                   r"replaced|took\s+over\s+from)\b|\befterträdare\b|\bsuccessor\b", re.I),
+        re.compile(r"\b(?:efterträd\w*|ersätt\w*|ersatte|tillträd\w*|tog\s+över|tar\s+över|övertar|övertog|"
+                   r"nya?\s+(?:ordförande|generaldirektör\w*|\w*chef\w*|ledamot|ledamöter)|utsedd\w*|utsågs|utses|förordnad\w*|"
+                   r"förordnades|rekryter\w*|succeed\w*|successor|replac\w*|appointed|took\s+over)\b", re.I),
+        new_value=False, condition=True,
+    ),
+    # "Vilket datum fastställde fullmäktige planen?": a done event is not dated by a plan ("Beslut
+    # … kommer fattas av regionfullmäktige under hösten 2024"): plans move, and the question asks
+    # when it happened.
+    "past_event": AnswerKind(_ASKS_PAST, re.compile(r"\S"), new_value=False, condition=True, rejects=_PLAN_ONLY),
     "body": AnswerKind(
         re.compile(r"\b(vem|vilka|vilken myndighet|vilket organ|vilken nämnd|who|which agency|which body)\b", re.I),
         re.compile(r"\b(nämnd\w*|styrelse\w*|myndighet\w*|kulturråd\w*|regering\w*|departement\w*|utredare|fullmäktige|[A-ZÅÄÖ][a-zåäö]+ [A-ZÅÄÖ][a-zåäö]+)\b"),

@@ -268,7 +268,7 @@ class EvidenceModel:
                 continue
             if (required and not self._holds_answer(cand, query, part)) or (
                 part.negated and not NEGATION.search(cand.unit.text)
-            ):
+            ) or not all(ANSWER_KINDS[k].held_by(cand.unit.text, query.text) for k in part.conditions):
                 missing = "value" if missing == "name" else missing
                 continue
             coverage = self._coverage(part.answer_terms, total, cand.terms, cand.window - cand.terms, query.unindexed_terms)
@@ -293,4 +293,7 @@ class EvidenceModel:
             return counts and states_count(cand.unit.text, query.text)
         if cand.unit.is_list and "amount" in part.shape_kinds and list_holds_amounts(cand.unit.text, query.text):
             return True
-        return any(ANSWER_KINDS[k].held_by(cand.unit.text, query.text) for k in part.shape_kinds if ANSWER_KINDS[k].required)
+        return any(
+            ANSWER_KINDS[k].held_by(cand.unit.text, query.text)
+            for k in part.shape_kinds if ANSWER_KINDS[k].required and not ANSWER_KINDS[k].condition
+        )

@@ -75,7 +75,12 @@ class QueryPart(BaseModel):
 
     @property
     def required_shapes(self) -> list[re.Pattern[str]]:
-        return [ANSWER_KINDS[k].holds for k in self.shape_kinds if ANSWER_KINDS[k].required]
+        return [ANSWER_KINDS[k].holds for k in self.shape_kinds if ANSWER_KINDS[k].required and not ANSWER_KINDS[k].condition]
+
+    @property
+    def conditions(self) -> list[str]:
+        """The kinds that are conditions on the answering sentence (answer_types.AnswerKind.condition)."""
+        return [k for k in self.shape_kinds if ANSWER_KINDS[k].condition]
 
 
 class Query(BaseModel):
@@ -130,12 +135,12 @@ class Query(BaseModel):
     @property
     def shapes(self) -> list[re.Pattern[str]]:
         """Sentence patterns that hold an answer of each kind asked for."""
-        return [ANSWER_KINDS[k].holds for k in self.shape_kinds]
+        return [ANSWER_KINDS[k].holds for k in self.shape_kinds if not ANSWER_KINDS[k].condition]
 
     @property
     def required_shapes(self) -> list[re.Pattern[str]]:
         """The facts the question asks for (a date, an amount, a count): an answer states one."""
-        return [ANSWER_KINDS[k].holds for k in self.shape_kinds if ANSWER_KINDS[k].required]
+        return [ANSWER_KINDS[k].holds for k in self.shape_kinds if ANSWER_KINDS[k].required and not ANSWER_KINDS[k].condition]
 
 
 def _title_word(word: str, question: str) -> bool:
@@ -149,9 +154,10 @@ def _title_word(word: str, question: str) -> bool:
 
 
 def _answer_kinds(clause: str) -> tuple[str, ...]:
-    """The kinds of answer a part's asking phrase wants."""
+    """The kinds of answer a part's asking phrase wants. A condition is read from the whole clause:
+    it is about the asked event ("when was it due to meet again"), not about the answer's form."""
     phrase = asking_phrase(clause)
-    return tuple(name for name, kind in ANSWER_KINDS.items() if kind.asks.search(phrase))
+    return tuple(name for name, kind in ANSWER_KINDS.items() if kind.asks.search(clause if kind.condition else phrase))
 
 
 class QueryAnalyzer:

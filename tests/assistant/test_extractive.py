@@ -278,6 +278,65 @@ def test_a_question_for_a_person_or_a_statement_is_told_from_its_near_misses(kin
     assert bool(ANSWER_KINDS[kind].asks.search(question)) is asks
 
 
+@pytest.mark.parametrize(("kind", "question", "asks"), [
+    # A succession, told from a question about the person who holds a role.
+    ("succession", "Vem efterträdde Kennet Johansson som generaldirektör?", True),
+    ("succession", "Vem ersatte ordföranden i kulturnämnden 2019?", True),
+    ("succession", "Vilken efterträdare fick Anna Svensson?", True),
+    ("succession", "Who succeeded the director general in 2020?", True),
+    ("succession", "Vem var ordförande i kulturnämnden 2019?", False),
+    ("succession", "Vem beslutar om statsbidraget?", False),
+    # A done event's date, told from a plan's.
+    ("past_event", "När antogs Skånes regionala kulturplan?", True),
+    ("past_event", "Vilket datum fastställde regionfullmäktige planen?", True),
+    ("past_event", "När beslutade kulturrådet om bidraget 2019?", True),
+    ("past_event", "When did the council adopt the plan?", True),
+    ("past_event", "When was the forum due to meet again?", False),
+    ("past_event", "När ska kulturplanen beslutas?", False),
+    ("past_event", "När kommer nästa kulturplan?", False),
+    ("past_event", "Vad hände den 24 oktober 2012?", False),
+])
+def test_a_question_for_a_succession_or_a_done_event_is_told_from_its_near_misses(kind, question, asks):
+    assert (kind in _query(question).parts[0].conditions) is asks
+
+
+@pytest.mark.parametrize(("sentence", "holds"), [
+    ("Beslut om kulturplanen kommer fattas av regionfullmäktige under hösten 2024.", False),
+    ("Planen ska fastställas av regionfullmäktige i november 2024.", False),
+    ("Beslutet planeras till våren 2025.", False),
+    ("The plan will be adopted in November 2024.", False),
+    ("Regionfullmäktige fastställde planen den 26 november 2024.", True),
+    ("Planen antogs av fullmäktige i juni 2020 och ska gälla till 2024.", True),  # done, with a plan beside it
+    ("Fullmäktige har beslutat att planen ska gälla från 2025.", True),
+    ("The council adopted the plan on 26 November 2024.", True),
+])
+def test_a_sentence_telling_only_a_plan_does_not_date_a_done_event(sentence, holds):
+    assert ANSWER_KINDS["past_event"].held_by(sentence, "När fastställdes kulturplanen?") is holds
+
+
+def test_a_done_event_is_not_answered_by_the_sentence_that_plans_it():
+    """Class: "När antogs X?" where the documents tell only when X was to be decided: a planned
+    date is no answer, the sentence telling the decision is."""
+    planned = [_hit(0, "Kulturplan 2025-2028", "Beslut om kulturplanen kommer att fattas av regionfullmäktige "
+                    "i november 2024.")]
+    done = [_hit(0, "Kulturplan 2025-2028", "Regionfullmäktige fastställde kulturplanen den 26 november 2024.")]
+    question = "När fastställde regionfullmäktige kulturplanen?"
+    assert _missing(question, planned) == ["value"]
+    assert _missing(question, done) == [""]
+
+
+def test_a_succession_is_answered_only_by_a_sentence_telling_one():
+    """Class: "Vem efterträdde X?" over a passage that names X beside another person: naming a
+    person is not telling who took over."""
+    beside = [_hit(0, "Kulturrådets ledning", "Generaldirektör Kennet Johansson och avdelningschef Anna Lindqvist "
+                   "presenterade kulturrådets årsredovisning.")]
+    succeeded = [_hit(0, "Kulturrådets ledning", "Anna Lindqvist efterträder Kennet Johansson som generaldirektör "
+                      "för Statens kulturråd.")]
+    question = "Vem efterträdde Kennet Johansson som generaldirektör?"
+    assert _missing(question, beside) == ["value"]
+    assert _missing(question, succeeded) == [""]
+
+
 def test_a_person_in_a_role_is_answered_only_by_a_sentence_naming_a_person():
     """Class: "Vem var moderator …?" where the passage tells of the event but names no person:
     a body's name or the role alone does not answer it."""

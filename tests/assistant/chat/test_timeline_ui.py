@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
 from tests.assistant.chat.conftest import ARTIFACTS, log_in, send
 
 QUESTION = "Hur togs Skånes regionala kulturplan för 2025–2028 fram?"
@@ -34,11 +36,18 @@ def test_a_process_question_shows_a_timeline_picture_and_a_dated_list_with_sourc
         for i, (date, text, marks) in enumerate(events):
             marker = re.findall(r"\[\d+\]", marks)[0]
             items.nth(i).locator(".element-link", has_text=marker).first.click()
-            page.wait_for_function(
-                "marker => document.querySelector('#side-view-title')?.innerText.trim() === marker", arg=marker, timeout=15_000,
-            )
-            panel = " ".join(page.locator("#side-view-content").inner_text().split())
             opening = " ".join(text.split()[:4])
+            # The title is set before the passage renders, so wait for the passage itself; a
+            # panel that never shows the event's words fails below with what it did show.
+            try:
+                page.wait_for_function(
+                    "([marker, opening]) => document.querySelector('#side-view-title')?.innerText.trim() === marker"
+                    " && (document.querySelector('#side-view-content')?.innerText ?? '').split(/\\s+/).join(' ').includes(opening)",
+                    arg=[marker, opening], timeout=15_000,
+                )
+            except PlaywrightTimeout:
+                pass
+            panel = " ".join(page.locator("#side-view-content").inner_text().split())
             assert opening in panel, f"{date}: '{opening}' not in the panel of {marker}"
         page.screenshot(path=str(ARTIFACTS / "chat-timeline-source.png"), full_page=True)
     finally:
