@@ -17,6 +17,12 @@ NUMBER = re.compile(
     re.I,
 )
 
+# A count as a number or as an approximate one ("ett fyrtiotal aktörer", "hundratals deltagare").
+COUNT = re.compile(
+    rf"{NUMBER.pattern}|\b(?:tio|tjugo|trettio|fyrtio|femtio|sextio|sjuttio|åttio|nittio|hundra|tusen)tal(?:s|et)?\b|\bdussin\w*",
+    re.I,
+)
+
 
 # Negation, absence and exception, as a question asks for them ("deltog inte", "who was absent")
 # and as a sentence states them ("med undantag för Stockholm", "saknades", "not represented").
@@ -76,6 +82,7 @@ _PERSON_NAME = re.compile(
     r"\b[A-ZÅÄÖ]{3,}\s[A-ZÅÄÖ]{3,}\b"
 )
 _DAY = rf"\d{{1,2}} ({_MONTHS})|\d{{4}}-\d{{2}}-\d{{2}}"
+_DATE_HOLDS = re.compile(rf"\b({_DAY}|({_MONTHS}) \d{{4}}|\d{{4}}-\d{{2}}|(19|20)\d{{2}})\b", re.I)
 # "När beslutade …?", "Vilket datum fastställde …?", "When did …?": a date asked of a done event,
 # told by the verb after the asking phrase in the past tense (weak "-ade/-de/-te/-des", strong
 # "hölls", "antogs", "blev"); "When was it due to meet?" asks for a plan.
@@ -96,8 +103,19 @@ _PLAN_ONLY = re.compile(
 ANSWER_KINDS: dict[str, AnswerKind] = {
     # "När …?" is answered by a year as well as by a day.
     "date": AnswerKind(
-        re.compile(r"\b(när|vilket år|senast|hur länge|sedan när|från när|when|what year|since when)\b", re.I),
-        re.compile(rf"\b({_DAY}|({_MONTHS}) \d{{4}}|\d{{4}}-\d{{2}}|(19|20)\d{{2}})\b", re.I),
+        re.compile(r"\b(när|vilket år|senast|sedan när|från när|when|what year|since when)\b", re.I),
+        _DATE_HOLDS,
+    ),
+    # "Hur länge gäller planen?": a time span ("i fyra år", "tre månader"), an end ("till och med
+    # 2020", "tills vidare") or the dates that bound it.
+    "duration": AnswerKind(
+        re.compile(r"\b(hur länge|hur lång tid|(?:for )?how long)\b", re.I),
+        re.compile(
+            rf"{_DATE_HOLDS.pattern}|\b(?:\d+|en|ett|två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|några|flera|a|one|two|"
+            r"three|four|five|six|several)\s+(?:dag|dagar|vecka|veckor|månad|månader|år|timmar?|terminer?|mandatperiod\w*|"
+            r"days?|weeks?|months?|years?|terms?)\b|\b(?:till och med|tills vidare|fram till|t\.o\.m\.|until|through)\b",
+            re.I,
+        ),
     ),
     # "Vilket datum …?" wants the day: a year alone answers a different question.
     "day": AnswerKind(
@@ -108,7 +126,9 @@ ANSWER_KINDS: dict[str, AnswerKind] = {
     # "hur stor andel" asks for a share only.
     "amount": AnswerKind(
         re.compile(r"\b(hur mycket|hur stor(?! andel\b)|hur stort(?! andel\b)|belopp|summa|kronor|miljoner|kostar|kostade|kostat|kostnad\w*|how much|amount|costs?|costed)\b", re.I),
-        re.compile(r"(\d[\d ,.]*|\b(två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv))\s*(kronor|kr\b|tkr\b|mnkr\b|mkr\b|msek\b|sek\b|miljoner|miljarder|procent|%)", re.I),
+        re.compile(r"(\d[\d ,.]*|\b(en|ett|två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|tjugo|trettio|fyrtio|femtio|hundra))"
+                   r"\s*(kronor|kr\b|tkr\b|mnkr\b|mkr\b|msek\b|sek\b|miljon(?:er)?\b|miljard(?:er)?\b|procent|%|million\b|billion\b)|"
+                   r"\b(?:SEK|kr)\s?\d", re.I),
     ),
     # Shares ("hur stor andel"): a percentage, "fyra av fem", "18 av de 22", or words ("merparten").
     "share": AnswerKind(
@@ -118,7 +138,7 @@ ANSWER_KINDS: dict[str, AnswerKind] = {
     # "Hur många X": a number; the answerer also checks that it counts X.
     "count": AnswerKind(
         re.compile(r"\b(hur många|antal|antalet|how many|number of)\b", re.I),
-        NUMBER,
+        COUNT,
     ),
     # "Vilken paragraf i kommunallagen …?" wants a § number: a sentence about the law that cites
     # none answers another question.
@@ -205,7 +225,7 @@ def states_count(text: str, question: str) -> bool:
     """Class: "hur många X" answered by a number that counts something, not by a date's day or
     year ("Den 15 februari fattade nämnden beslut om en remissversion" counts no remissvar) nor by
     the numbers of a list's items or agenda points ("- 24 Information Kulturrådet …")."""
-    return answers_with(NUMBER, _DATE_NUMBERS.sub(" ", _ITEM_NUMBER.sub(r"\1", text)), question)
+    return answers_with(COUNT, _DATE_NUMBERS.sub(" ", _ITEM_NUMBER.sub(r"\1", text)), question)
 
 
 def answers_with(shape: re.Pattern[str], text: str, question: str) -> bool:
@@ -224,7 +244,7 @@ def without_asking_phrases(question: str) -> str:
     "Hur stort var statsbidraget?" without the word "stort", and "Kulturnämndens ordförande Yngve
     Petersson" answers "Vem ledde kulturnämnden?". Interrogative phrases go; a content word a kind
     also asks by ("kronor", "kostade", "andel", "ordförande") stays, since answers use it too."""
-    for name in ("date", "day", "amount", "share", "count"):
+    for name in ("date", "duration", "day", "amount", "share", "count"):
         question = ANSWER_KINDS[name].asks.sub(lambda m: " " if _INTERROGATIVE.match(m.group()) else m.group(), question)
     return _PERSON_VERB.sub(" ", question)
 

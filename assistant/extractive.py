@@ -96,7 +96,7 @@ class ExtractiveAnswerer:
             return self.abstain(query, hits, unknown_words=unknown)
         supports = self._supports(query, candidates)
         if not any(s.supported for s in supports):
-            return self.abstain(query, hits, unsupported=supports if len(supports) > 1 else [])
+            return self.abstain(query, hits, unsupported=supports)
         # Supporting sentences come from passages that name what the question is specifically
         # about (a municipality, a year, an SFS number); otherwise they answer another question.
         entities = query.entity_terms
@@ -191,8 +191,13 @@ class ExtractiveAnswerer:
         if unknown_words:
             quoted = ", ".join(f"”{w}”" for w in unknown_words)
             intro += f" Inget av dokumenten använder {'ordet' if len(unknown_words) == 1 else 'orden'} {quoted}."
-        if unsupported:
+        if len(unsupported or []) > 1:
             intro += "\n\n" + self._gaps(unsupported, english) + "\n\n"
+        elif unsupported and unsupported[0].missing != "coverage":
+            # A one-part question is told why, when it is more than "nothing about it": the
+            # documents speak of it but state no such value, or not of what it names.
+            reason = (_MISSING_EN if english else _MISSING_SV)[unsupported[0].missing]
+            intro += f" {reason[0].upper()}{reason[1:]}."
         if suggestions:
             closest = "The closest documents are:" if english else "De dokument som ligger närmast frågan är:"
             lines = "\n".join(f"- {s.title}" + (f" ({s.published})" if s.published else "") for s in suggestions)

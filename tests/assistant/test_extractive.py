@@ -325,6 +325,25 @@ def test_a_done_event_is_not_answered_by_the_sentence_that_plans_it():
     assert _missing(question, done) == [""]
 
 
+def test_how_long_is_answered_by_a_span_with_no_year():
+    """Class: "hur länge …" over a passage that gives the span ("i fyra år") rather than a date;
+    read as a date question it was refused for want of a year."""
+    hits = [_hit(0, "Regional kulturplan", "Kulturplanen är Region Skånes verktyg i kultursamverkansmodellen. "
+                 "Kulturplanen gäller i fyra år och följs upp varje år.")]
+    assert _missing("Hur länge gäller kulturplanen?", hits) == [""]
+    unrelated = [_hit(0, "Regional kulturplan", "Kulturplanen är Region Skånes verktyg i kultursamverkansmodellen.")]
+    assert _missing("Hur länge gäller kulturplanen?", unrelated) == ["value"]
+
+
+def test_a_one_part_refusal_says_why_when_the_documents_speak_of_it():
+    """A refusal next to a source about the topic reads as a contradiction unless it says what is
+    missing: the documents speak of it but give no such value."""
+    hits = [_hit(0, "Regional kulturplan", "Kulturplanen är Region Skånes verktyg i kultursamverkansmodellen.")]
+    query = _query("Hur länge gäller kulturplanen?")
+    answer = _answerer().answer(query, hits)
+    assert answer.abstained and answer.answer.startswith(f"{ABSTAIN_SV} Underlagen anger inget sådant värde.")
+
+
 def test_a_succession_is_answered_only_by_a_sentence_telling_one():
     """Class: "Vem efterträdde X?" over a passage that names X beside another person: naming a
     person is not telling who took over."""

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from assistant.answer_types import ANSWER_KINDS
 from assistant.query import QueryAnalyzer
 from ingest.analyzer import SwedishAnalyzer
 
@@ -69,6 +72,34 @@ def test_a_named_day_and_month_are_each_a_date_entity_and_a_year_alone_is_not():
 def test_a_cost_question_wants_an_amount():
     assert QUERIES.analyze("Vad kostade seminariet?").shape_kinds == ("amount",)
     assert QUERIES.analyze("Vad kostar ett årskort på operan?").shape_kinds == ("amount",)
+
+
+def test_how_long_wants_a_time_span_not_only_a_date():
+    """Class: "Hur länge gäller planen?" answered by a span ("i fyra år"), an end ("till och med
+    2020") or bounding dates, none of which needs a year."""
+    assert QUERIES.analyze("Hur länge gäller kulturplanen?").shape_kinds == ("duration",)
+    assert QUERIES.analyze("How long does the plan apply?").shape_kinds == ("duration",)
+    duration = ANSWER_KINDS["duration"]
+    for sentence in ("Kulturplanen gäller i fyra år.", "Remissen pågick i tre månader.",
+                     "Planen gäller till och med 2020.", "Remissen pågick från den 3 till den 28 mars."):
+        assert duration.held_by(sentence, "Hur länge gäller den?"), sentence
+    assert not duration.held_by("Kulturplanen är ett viktigt verktyg för regionen.", "Hur länge gäller den?")
+
+
+@pytest.mark.parametrize(("kind", "sentence", "holds"), [
+    # Amounts in words and in the singular ("en miljon", "1 miljard"), and in English.
+    ("amount", "Skåne får en miljon kronor extra.", True),
+    ("amount", "Bidraget är tjugo miljoner kronor.", True),
+    ("amount", "Totalt fördelas 1 miljard kronor.", True),
+    ("amount", "Region Skåne receives SEK 200 million.", True),
+    ("amount", "Fem regioner svarade på remissen.", False),
+    # Approximate counts ("ett fyrtiotal"), not "ett antal".
+    ("count", "Ett fyrtiotal aktörer deltog.", True),
+    ("count", "Hundratals kulturaktörer deltog.", True),
+    ("count", "Ett antal aktörer deltog.", False),
+])
+def test_a_value_is_held_in_the_forms_swedish_writes_it(kind, sentence, holds):
+    assert ANSWER_KINDS[kind].held_by(sentence, "Hur mycket och hur många?") is holds
 
 
 def test_which_date_wants_a_day_and_how_many_wants_a_count_not_money():
