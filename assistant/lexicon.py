@@ -76,10 +76,27 @@ CHAT_SPELLINGS: dict[str, str] = {
 _CHAT_WORD = re.compile(r"(?<![\w-])(" + "|".join(sorted(map(re.escape, CHAT_SPELLINGS), key=len, reverse=True)) + r")(?![\w-])")
 
 
+# "kulturplan 21-24", "perioden 16–19": a plan's or period's years written with two digits.
+# Only after a word that names a span of years, so "§ 21-24" and "kl. 13-16" stay as they are.
+_SHORT_YEARS = re.compile(
+    r"(?i)\b((?:kultur|verksamhets)?plan\w*|(?:mandat)?period\w*|åren|budget\w*)(\s+(?:för\s+)?)"
+    r"(\d{2})\s?([-–])\s?(\d{2})\b(?![-–:§%]|\s*(?:§|procent|kr|kronor|miljon))"
+)
+
+
+def _full_years(match: re.Match[str]) -> str:
+    first, second = int(match.group(3)), int(match.group(5))
+    if not 0 < second - first <= 10:
+        return match.group()
+    return f"{match.group(1)}{match.group(2)}20{match.group(3)}{match.group(4)}20{match.group(5)}"
+
+
 def standard_spelling(text: str) -> str:
-    """`text` with chat spellings written out ("hur mkt fick skåne" -> "hur mycket fick skåne").
-    Lower case only: "M" and "S" are parties, "E" an appendix."""
-    return _CHAT_WORD.sub(lambda m: CHAT_SPELLINGS[m.group(1)], text)
+    """`text` with chat spellings written out ("hur mkt fick skåne" -> "hur mycket fick skåne")
+    and a plan's short years in full ("kulturplan 21-24" -> "kulturplan 2021-2024": the documents
+    name the years in full, and a two-digit number matches nothing). Lower case only for the
+    chat words: "M" and "S" are parties, "E" an appendix."""
+    return _SHORT_YEARS.sub(_full_years, _CHAT_WORD.sub(lambda m: CHAT_SPELLINGS[m.group(1)], text))
 
 
 # Running words in one of our chunks (at most 1,200 characters: about 170 words).

@@ -80,7 +80,7 @@ class SwedishAnalyzer:
     def signature(self) -> str:
         """Identifies the analysis: postings written with one signature are meaningless to another."""
         return (
-            f"sv-snowball;pystemmer={_STEMMER_MAJOR};decompound={self.decompound};w={self.compound_weight};"
+            f"sv-snowball+ena;pystemmer={_STEMMER_MAJOR};decompound={self.decompound};w={self.compound_weight};"
             f"min={self.min_compound_len}/{self.min_part_len}/{self.min_rest_len};stop={len(self.stop_words)}"
         )
 
@@ -88,6 +88,12 @@ class SwedishAnalyzer:
         stemmer = getattr(self._local, "stemmer", None)
         if stemmer is None:
             stemmer = self._local.stemmer = Stemmer.Stemmer("swedish")
+        # Snowball's Swedish rules know the plural definite "-arna/-erna/-orna" but not the "-ena"
+        # of neuter nouns ending in a vowel: "områdena" stems to "områden", "områden" and
+        # "område" to "områd". Read as its "-en" form, the word joins its other forms. Short words
+        # are left alone: "förena" is a verb, not the plural of "före".
+        if len(word) >= 7 and word.endswith("ena"):
+            word = word[:-1]
         return stemmer.stemWord(word)
 
     def tokens(self, text: str) -> list[str]:

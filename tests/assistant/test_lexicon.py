@@ -44,6 +44,19 @@ def test_chat_spellings_are_written_out(chat, written):
     assert standard_spelling(chat) == written
 
 
+@pytest.mark.parametrize(("asked", "written"), [
+    ("vilka e utvecklingsområdena i skånes kulturplan 21-24", "vilka är utvecklingsområdena i skånes kulturplan 2021-2024"),
+    ("varför förlängdes planen för 16–19?", "varför förlängdes planen för 2016–2019?"),
+    ("vad hände under perioden 13-15", "vad hände under perioden 2013-2015"),
+    ("vad står i § 21-24", "vad står i § 21-24"),  # paragraphs, not years
+    ("mötet kl 13-16", "mötet kl 13-16"),  # a time
+    ("kulturplanen 2021-2024", "kulturplanen 2021-2024"),
+    ("planen 24-21", "planen 24-21"),  # no span of years
+])
+def test_a_plans_short_years_are_written_in_full(asked, written):
+    assert standard_spelling(asked) == written
+
+
 def test_general_idf_is_low_for_everyday_words_and_high_for_topic_words():
     everyday = [general_idf(w) for w in ("ändå", "mest", "över", "fram", "fick")]
     topical = [general_idf(w) for w in ("proposition", "obligatoriska", "remissvaren", "kulturområden")]

@@ -13,6 +13,17 @@ def test_inflections_share_a_stem():
     assert a.terms("regionerna") == a.terms("regionen")
 
 
+def test_neuter_plural_definite_shares_the_stem_of_its_other_forms():
+    """Class: neuter nouns ending in a vowel ("område", "yttrande", "sammanträde"), whose plural
+    definite "-ena" Snowball leaves with its "-en": "utvecklingsområdena" in a question must
+    find "utvecklingsområden" in a plan."""
+    a = SwedishAnalyzer(decompound=False)
+    for forms in (("utvecklingsområde", "utvecklingsområden", "utvecklingsområdena"),
+                  ("yttrande", "yttranden", "yttrandena"), ("sammanträde", "sammanträden", "sammanträdena")):
+        assert len({a.stem(f) for f in forms}) == 1, forms
+    assert a.stem("förena") != a.stem("före")  # a short verb, not a plural
+
+
 def test_stop_words_dropped_domain_words_kept():
     a = SwedishAnalyzer(decompound=False)
     terms = a.terms("Det är regionen som har ansvar för att fördela bidrag till kulturen och i länet")
