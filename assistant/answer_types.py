@@ -246,7 +246,16 @@ def without_asking_phrases(question: str) -> str:
     also asks by ("kronor", "kostade", "andel", "ordförande") stays, since answers use it too."""
     for name in ("date", "duration", "day", "amount", "share", "count"):
         question = ANSWER_KINDS[name].asks.sub(lambda m: " " if _INTERROGATIVE.match(m.group()) else m.group(), question)
-    return _PERSON_VERB.sub(" ", question)
+    return _COMPARING.sub(" ", _PERSON_VERB.sub(" ", question))
+
+
+# Words that set two members side by side ("2018 jämfört med 2019", "2010 respektive 2023"):
+# they structure the question, and a sentence stating one member's value need not use them.
+_COMPARING = re.compile(
+    r"\b(?:respektive|jämfört\s+(?:med|mot)|jämfört|i\s+jämförelse\s+med|i\s+förhållande\s+till|gentemot|versus|vs\.?|"
+    r"compared\s+(?:with|to)|respectively)(?=\s|$|[?.,])",
+    re.I,
+)
 
 
 def names_person(text: str) -> bool:

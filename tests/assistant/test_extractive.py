@@ -344,6 +344,18 @@ def test_a_one_part_refusal_says_why_when_the_documents_speak_of_it():
     assert answer.abstained and answer.answer.startswith(f"{ABSTAIN_SV} Underlagen anger inget sådant värde.")
 
 
+def test_the_words_that_set_two_members_side_by_side_are_not_evidence():
+    """Class: "X 2018 jämfört med 2019?", "X 2010 respektive 2023?": the sentence that states
+    2018's value answers the 2018 part, not one that shares the word "jämfört" with the question."""
+    hits = [_hit(0, "Regionbidrag", "Regionbidraget har räknats upp med 2,3 procent jämfört med nivån 2017. "
+                 "Kulturnämnden fördelar regionbidraget till regionala kulturinstitutioner. "
+                 "Regionbidraget för 2018 uppgår till 320,5 miljoner kronor.", published="2018-01-15"),
+            _hit(1, "Budget 2019", "Regionbidraget för 2019 uppgår till 302,7 miljoner kronor.", published="2019-01-10")]
+    query, answerer = _query("Hur stort var regionbidraget 2018 jämfört med 2019?"), _answerer()
+    first, second = answerer._supports(query, answerer.candidates(query, hits))
+    assert "320,5" in first.best.unit.text and "302,7" in second.best.unit.text
+
+
 def test_a_succession_is_answered_only_by_a_sentence_telling_one():
     """Class: "Vem efterträdde X?" over a passage that names X beside another person: naming a
     person is not telling who took over."""
