@@ -81,7 +81,9 @@ _PERSON_NAME = re.compile(
     + "".join(f"(?<!{head})" for head in _PLACE_HEADS) + "|"
     r"\b[A-ZÅÄÖ]{3,}\s[A-ZÅÄÖ]{3,}\b"
 )
-_DAY = rf"\d{{1,2}} ({_MONTHS})|\d{{4}}-\d{{2}}-\d{{2}}"
+# Minutes and tables abbreviate months ("3 apr. 2019", "12 sept").
+_MONTH_ABBREVIATIONS = r"jan|febr?|apr|jun|jul|aug|sept?|okt|nov|dec"
+_DAY = rf"\d{{1,2}} ({_MONTHS}|(?:{_MONTH_ABBREVIATIONS})\b\.?)|\d{{4}}-\d{{2}}-\d{{2}}"
 _DATE_HOLDS = re.compile(rf"\b({_DAY}|({_MONTHS}) \d{{4}}|\d{{4}}-\d{{2}}|(19|20)\d{{2}})\b", re.I)
 # "När beslutade …?", "Vilket datum fastställde …?", "When did …?": a date asked of a done event,
 # told by the verb after the asking phrase in the past tense (weak "-ade/-de/-te/-des", strong
@@ -127,7 +129,8 @@ ANSWER_KINDS: dict[str, AnswerKind] = {
     "amount": AnswerKind(
         re.compile(r"\b(hur mycket|hur stor(?! andel\b)|hur stort(?! andel\b)|belopp|summa|kronor|miljoner|kostar|kostade|kostat|kostnad\w*|how much|amount|costs?|costed)\b", re.I),
         re.compile(r"(\d[\d ,.]*|\b(en|ett|två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|tjugo|trettio|fyrtio|femtio|hundra))"
-                   r"\s*(kronor|kr\b|tkr\b|mnkr\b|mkr\b|msek\b|sek\b|miljon(?:er)?\b|miljard(?:er)?\b|procent|%|million\b|billion\b)|"
+                   r"\s*(kronor|kr\b|tkr\b|mnkr\b|mkr\b|mdkr\b|mdr\b|mn\s?kr\b|md\s?kr\b|milj\.|msek\b|sek\b|miljon(?:er)?\b|miljard(?:er)?\b|"
+                   r"procent|%|million\b|billion\b)|"
                    r"\b(?:SEK|kr)\s?\d", re.I),
     ),
     # Shares ("hur stor andel"): a percentage, "fyra av fem", "18 av de 22", or words ("merparten").

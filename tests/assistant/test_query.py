@@ -92,7 +92,13 @@ def test_how_long_wants_a_time_span_not_only_a_date():
     ("amount", "Bidraget är tjugo miljoner kronor.", True),
     ("amount", "Totalt fördelas 1 miljard kronor.", True),
     ("amount", "Region Skåne receives SEK 200 million.", True),
+    ("amount", "Totalt fördelades 1,24 mdkr.", True),
+    ("amount", "Anslaget är 5 milj. kr.", True),
     ("amount", "Fem regioner svarade på remissen.", False),
+    # Abbreviated months in minutes and tables.
+    ("day", "Nämnden sammanträdde den 3 apr. 2019.", True),
+    ("day", "Mötet hölls 12 sept i Malmö.", True),
+    ("day", "Det var 12 av de 20 regionerna.", False),
     # Approximate counts ("ett fyrtiotal"), not "ett antal".
     ("count", "Ett fyrtiotal aktörer deltog.", True),
     ("count", "Hundratals kulturaktörer deltog.", True),
