@@ -101,7 +101,19 @@ def ingest(
             )
         try:
             embedder = build_embedder(settings.embed_model, settings.embed_batch_size, settings=settings)
-            index = IndexHandle.open(settings, embedder, rebuild=rebuild)
+            try:
+                index = IndexHandle.open(settings, embedder, rebuild=rebuild)
+            except AnalyzerMismatch:
+                # An upgrade changed the text analysis: postings written by the old one cannot be
+                # searched with the new, so the index is rebuilt beside the old one, which the
+                # chat keeps using until the new one is complete.
+                if not as_json:
+                    errors.print(
+                        "[yellow]Textanalysen har ändrats sedan indexet byggdes; indexet byggs om. "
+                        "Det gamla indexet används tills det nya är klart.[/]", soft_wrap=True, highlight=False,
+                    )
+                rebuild = True
+                index = IndexHandle.open(settings, embedder, rebuild=True)
         except (EmbedderUnavailable, EmbedderMismatch, StoreUnavailable, AnalyzerMismatch) as exc:
             _fail(str(exc))
         ingestor = Ingestor(settings, embedder, index)

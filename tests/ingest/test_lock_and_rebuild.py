@@ -136,3 +136,39 @@ def test_rebuild_killed_midway_leaves_the_old_index_answering(store, tmp_path, s
         index.close()
     assert _collections(settings) == {live, generations.live(settings).collection}
     assert settings.collection not in _collections(settings)
+
+
+def test_ingest_after_a_change_of_text_analysis_rebuilds_and_keeps_the_documents(tmp_path, shared_corpus, monkeypatch):
+    """An upgrade that changes the analyzer (its signature) must not leave `make run` failing:
+    ingest rebuilds the index beside the old one and says so, and nothing indexed is lost."""
+    from typer.testing import CliRunner
+
+    from assistant.cli import app
+    from assistant.settings import get_settings
+    from ingest.lexical import open_lexical
+
+    monkeypatch.setenv("KA_DATA_DIR", str(tmp_path / "data"))
+    get_settings.cache_clear()
+    try:
+        runner = CliRunner()
+        corpus = copy_corpus_subset(shared_corpus, tmp_path / "corpus", SMALL_SET[:2])
+        assert runner.invoke(app, ["ingest", str(corpus)]).exit_code == 0
+        lexical = open_lexical(generations.live(get_settings()))
+        path, lexical_signature = lexical.path, lexical.analyzer.signature
+        lexical.close()
+        with sqlite3.connect(path) as conn:
+            conn.execute("UPDATE lexical_meta SET value = 'an-older-analysis' WHERE key = 'analyzer'")
+
+        result = runner.invoke(app, ["ingest", str(corpus)])
+        assert result.exit_code == 0, result.output
+        assert "Textanalysen har ändrats" in result.output
+        status = runner.invoke(app, ["status", "--json"])
+        assert json.loads(status.output)["documents"] == 2
+        rebuilt = open_lexical(generations.live(get_settings()))
+        try:
+            assert rebuilt.path != path and rebuilt.chunk_count() > 0
+            assert rebuilt.conn.execute("SELECT value FROM lexical_meta WHERE key = 'analyzer'").fetchone()[0] == lexical_signature
+        finally:
+            rebuilt.close()
+    finally:
+        get_settings.cache_clear()
