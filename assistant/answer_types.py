@@ -261,6 +261,29 @@ _COMPARING = re.compile(
 )
 
 
+# "Vad sa kulturministern om …", "Hur svarade ledamöterna i utskottet på …": the speaker stands
+# between the speech verb and the first preposition or clause word; its last word is its head.
+_SPEAKER = re.compile(
+    r"\b(?:vad|hur)\s+(?:sa|sade|tyckte|tycker|svarade|ansåg|anser|menade|menar|framförde)\s+"
+    r"(?P<speaker>(?:(?!(?:om|i|på|under|till|när|efter|över|att|med|från|vid|inför|för|kring|angående|egentligen)\b)[\wåäö-]+\s*){1,6})",
+    re.I,
+)
+_PRONOUNS = frozenset({"de", "dem", "den", "det", "han", "hon", "hen", "man", "ni", "vi", "du", "dom"})
+
+
+def speaker_head(question: str) -> str | None:
+    """Class: "what did X say" questions, where a statement by someone else (the regions'
+    message, another body's remissvar) is no answer: the head word of the speaker X
+    ("generaldirektör" of "Kulturrådets generaldirektör"), or None when the question names no
+    speaker of its own ("Vad tyckte de …?" points back) or is not such a question."""
+    match = _SPEAKER.search(question)
+    if not match:
+        return None
+    words = match.group("speaker").split()
+    head = words[-1].strip("-") if words else ""
+    return None if not head or head.lower() in _PRONOUNS else head
+
+
 def names_person(text: str) -> bool:
     """The text names a person ("Ivar Wenster, ordförande", "FREDRIK REINFELDT")."""
     return bool(_PERSON_NAME.search(text))

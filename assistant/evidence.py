@@ -264,6 +264,7 @@ class EvidenceModel:
                 or not all(g & cand.doc_terms for g in (*inherited, *part.date_entity_terms))
                 or (years and not states_value_of(cand.unit.text, years))
                 or other_levels_money(part.answer_terms.keys(), cand.terms)
+                or (part.speaker_terms and not part.speaker_terms & cand.window)
             ):
                 continue
             if (required and not self._holds_answer(cand, query, part)) or (

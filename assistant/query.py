@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from pydantic import BaseModel, ConfigDict
 
-from assistant.answer_types import AMOUNT_HEADING, ANSWER_KINDS, COUNTED, NEGATION, without_asking_phrases
+from assistant.answer_types import AMOUNT_HEADING, ANSWER_KINDS, COUNTED, NEGATION, speaker_head, without_asking_phrases
 from assistant.conversation import contextualize, is_english, is_follow_up, question_entities, standalone_question
 from assistant.glossary import swedish_equivalents, swedish_name
 from assistant.lexicon import general_idf, is_common_english, standard_spelling
@@ -72,6 +72,9 @@ class QueryPart(BaseModel):
     counted_terms: frozenset[str] | None = None
     # "Vilka kommuner deltog inte?": only a sentence that itself negates or excepts answers it.
     negated: bool = False
+    # "Vad sa kulturministern om …?": the speaker's head word (answer_types.speaker_head), which
+    # the answering sentence, the one before it or its passage's title must name.
+    speaker_terms: frozenset[str] = frozenset()
 
     @property
     def required_shapes(self) -> list[re.Pattern[str]]:
@@ -293,8 +296,13 @@ class QueryAnalyzer:
                 shape_kinds=_answer_kinds(part.text),
                 counted_terms=self._counted(counted, english),
                 negated=bool(NEGATION.search(part.text[slice(*asking_clause(part.text))])),
+                speaker_terms=self._speaker_terms(part.text, english),
             ))
         return tuple(parts)
+
+    def _speaker_terms(self, text: str, english: bool) -> frozenset[str]:
+        head = None if english or not ANSWER_KINDS["statement"].asks.search(text) else speaker_head(text)
+        return frozenset({self.analyzer.stem(head.lower())}) if head else frozenset()
 
     def _unindexed(self, terms: dict[str, float]) -> frozenset[str]:
         """The terms whose idf is that of a term no passage contains."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer_types import ANSWER_KINDS, answers_with, names_person
+from assistant.answer_types import ANSWER_KINDS, answers_with, names_person, speaker_head
 from assistant.conversation import is_english, question_entities
 from assistant.extractive import ABSTAIN_SV, ExtractiveAnswerer
 from assistant.query import Query, QueryAnalyzer
@@ -366,6 +366,29 @@ def test_a_succession_is_answered_only_by_a_sentence_telling_one():
     question = "Vem efterträdde Kennet Johansson som generaldirektör?"
     assert _missing(question, beside) == ["value"]
     assert _missing(question, succeeded) == [""]
+
+
+@pytest.mark.parametrize(("question", "head"), [
+    ("Vad sa kulturministern om rapporten?", "kulturministern"),
+    ("Vad tyckte Kulturrådets generaldirektör om förslagen?", "generaldirektör"),
+    ("Vad svarade Region Blekinges kultur- och fritidsnämnd i sitt remissyttrande?", "fritidsnämnd"),
+    ("Hur svarade ledamöterna i riksdagens kulturutskott på budskapen?", "ledamöterna"),
+    ("Vad sa Maria Stenberg från Region Norrbotten?", "Stenberg"),
+    ("Och vad tyckte de att Kulturrådet borde göra?", None),  # points back: no speaker of its own
+    ("Vad säger lagen om regionala kulturplaner?", None),
+])
+def test_the_speaker_of_a_what_did_x_say_question_is_its_head_word(question, head):
+    assert speaker_head(question) == head
+
+
+def test_a_statement_by_someone_else_does_not_answer_what_the_speaker_said():
+    """Class: "Vad sa X om Y?" where the passages tell what others said about Y: a statement is
+    an answer only from X (named in the sentence, the one before it or the passage's title)."""
+    others = [_hit(0, "Rapport om kultursamverkan", "Regionerna framhåller att rapporten visar brister i modellen.")]
+    speaker = [_hit(0, "Rapport om kultursamverkan", "Kulturministern säger att rapporten visar brister i modellen.")]
+    question = "Vad sa kulturministern om rapporten?"
+    assert _missing(question, others) == ["name"]
+    assert _missing(question, speaker) == [""]
 
 
 def test_a_person_in_a_role_is_answered_only_by_a_sentence_naming_a_person():
