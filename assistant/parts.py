@@ -134,9 +134,28 @@ def _entities_in(text: str, entities: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(e for e in dict.fromkeys(entities) if any(start <= s < end for s, _, _ in _spans(text, (e,))))
 
 
+# "Var och när hölls …?", "Vem och när …?": question words coordinated before one clause.
+_LONE_QUESTION_WORD = re.compile(rf"^\s*(?:{_QUESTION_WORD}|var)\s*[,?]?\s*$", re.I)
+_OPENING_QUESTION_WORD = re.compile(rf"^\s*(?:{_QUESTION_WORD}|var)\b", re.I)
+
+
+def _shared_clauses(clauses: list[str]) -> list[str]:
+    """A clause that is only a question word asks its own thing of the clause after it: "Var och
+    när hölls överläggningarna 2023?" is "Var hölls överläggningarna 2023?" and "när hölls
+    överläggningarna 2023?", each naming what the shared clause names."""
+    out: list[str] = []
+    for i, clause in enumerate(clauses):
+        if _LONE_QUESTION_WORD.match(clause) and i + 1 < len(clauses):
+            following = clauses[i + 1]
+            opening = _OPENING_QUESTION_WORD.match(following)
+            clause = clause.strip(" ,?") + (following[opening.end():] if opening else f" {following}")
+        out.append(clause)
+    return out
+
+
 def split_parts(question: str, entities: tuple[str, ...]) -> tuple[Part, ...]:
     """The question's parts, in order; a single-ask question is one part, itself."""
-    clauses = [c.strip() for c in _CLAUSE_BREAK.split(question) if c and c.strip()]
+    clauses = _shared_clauses([c.strip() for c in _CLAUSE_BREAK.split(question) if c and c.strip()])
     clauses = clauses if len(clauses) > 1 else [question]
     members = {e for clause in clauses for _, _, e in _coordinated_group(clause, entities)}
     parts: list[Part] = []

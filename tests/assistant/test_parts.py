@@ -197,3 +197,11 @@ def test_an_elided_compound_is_one_name_not_two_asks():
     """"kultur- och fritidsnämnden när …" names one body; "och" there opens no new question."""
     assert len(_parts("Vem var ordförande i Region Blekinges kultur- och fritidsnämnd när nämnden sammanträdde?")) == 1
     assert len(_parts("Vem beslutade om planen och när beslutade de?")) == 2
+
+
+def test_question_words_coordinated_before_one_clause_each_ask_it():
+    """Class: "Var och när hölls …?", "Vem och när …?": the lone first question word is no part of
+    its own (it would name nothing, so any passage would answer it) but asks the shared clause."""
+    where, when = split_parts("Var och när hölls överläggningarna i Skåne våren 2023?", ("Skåne", "2023"))
+    assert where.text.startswith("Var hölls överläggningarna") and when.text.startswith("när hölls överläggningarna")
+    assert where.own_entities == when.own_entities == ("Skåne", "2023")
