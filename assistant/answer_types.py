@@ -75,10 +75,18 @@ _PLACE_HEADS = (
 # A person's name: two or three capitalised words ("Gitte Grönfeld Wille", "Anna Livion-Ingvarsson"), or
 # a signature in capitals ("FREDRIK REINFELDT"); not an official name's generic first word ("Region
 # Skåne", "Landstinget Kronoberg").
+# A word of a name is no common noun: not a place or organisation head, not a derived noun
+# ("Information", "Utredning", "Verksamhet") and not a long compound ("Utvecklingsmedel"): an
+# agenda's "24 Information Kulturrådet Utvecklingsmedel Beslut" names no one.
+_NOUN_ENDINGS = ("tion", "het", "heten", "else", "elsen", "skap", "skapet", "itet", "iteten", "ism", "medel", "beslut")
+_NAME_WORD = (
+    r"(?![A-ZÅÄÖ][a-zåäöéü]{13,})(?![A-ZÅÄÖ][a-zåäöéü]{4,}ning(?:en)?\b)"
+    r"(?!(?i:[a-zåäöéü]*(?:" + "|".join(_PLACE_HEADS + _NOUN_ENDINGS) + r"))\b)"
+    r"[A-ZÅÄÖ][a-zåäöéü]+(?:-[A-ZÅÄÖ][a-zåäöéü]+)?"
+)
 _PERSON_NAME = re.compile(
     r"\b(?!(?:Region|Regionen|Landstinget|Länsstyrelsen|Statens|Västra|Myndigheten|Kommunförbundet|Den|Det|De|Vid|Från)\b)"
-    r"[A-ZÅÄÖ][a-zåäöéü]+(?:-[A-ZÅÄÖ][a-zåäöéü]+)?\s(?:[A-ZÅÄÖ][a-zåäöéü]+(?:-[A-ZÅÄÖ][a-zåäöéü]+)?\s)?[A-ZÅÄÖ][a-zåäöéü]+\b"
-    + "".join(f"(?<!{head})" for head in _PLACE_HEADS) + "|"
+    rf"{_NAME_WORD}\s(?:{_NAME_WORD}\s)?{_NAME_WORD}\b|"
     r"\b[A-ZÅÄÖ]{3,}\s[A-ZÅÄÖ]{3,}\b"
 )
 # Minutes and tables abbreviate months ("3 apr. 2019", "12 sept").

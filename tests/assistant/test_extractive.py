@@ -460,6 +460,9 @@ def test_a_month_one_part_names_does_not_constrain_the_other_part():
     ("Plats: Blekinge Folkhögskola, Bräkne-Hoby", False),  # a compound's last part says it is a place
     ("Skånes Dansteater medverkar", False),
     ("Den 29 november bjuder Region Skånes kulturnämnd in", False),
+    ("- 24 Information Kulturrådet Utvecklingsmedel Beslut", False),  # an agenda item's nouns
+    ("Malmö Opera och Helsingborgs Stad", False),  # heads in capitals too
+    ("Henning Mankell och Ulrika Stuart Hamilton", True),
 ])
 def test_a_persons_name_is_told_from_places_and_bodies(text, person):
     assert names_person(text) is person
