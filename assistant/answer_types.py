@@ -60,6 +60,7 @@ class AnswerKind:
 _ROLE = (r"(?:ordförande\w*|vice\s+ordförande|moderator\w*|generaldirektör\w*|\w*chef(?:en|er|erna)?|utredare\w*|"
          r"ledamot\w*|ledamöter\w*|justerare\w*|sekreterare\w*|\w*minister\w*|regionråd\w*|kommunalråd\w*|"
          r"chair\w*|director\w*|ministers?)\b")
+ROLE = re.compile(rf"\b{_ROLE}", re.I)
 # "Vem ledde …?", "Vem efterträdde …?": the verb asks for a person, and the sentence naming one
 # seldom repeats it ("Kulturnämndens ordförande Yngve Petersson").
 _PERSON_VERB = re.compile(

@@ -268,6 +268,8 @@ class EvidenceModel:
             ):
                 continue
             if (required and not self._holds_answer(cand, query, part)) or (
+                part.role_roots and not any(root in term for root in part.role_roots for term in cand.terms)
+            ) or (
                 part.negated and not NEGATION.search(cand.unit.text)
             ) or not all(ANSWER_KINDS[k].held_by(cand.unit.text, query.text) for k in part.conditions):
                 missing = "value" if missing == "name" else missing

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from pydantic import BaseModel, ConfigDict
 
-from assistant.answer_types import AMOUNT_HEADING, ANSWER_KINDS, COUNTED, NEGATION, speaker_head, without_asking_phrases
+from assistant.answer_types import AMOUNT_HEADING, ANSWER_KINDS, COUNTED, NEGATION, ROLE, speaker_head, without_asking_phrases
 from assistant.conversation import contextualize, is_english, is_follow_up, question_entities, standalone_question
 from assistant.glossary import swedish_equivalents, swedish_name
 from assistant.lexicon import general_idf, is_common_english, standard_spelling
@@ -75,6 +75,10 @@ class QueryPart(BaseModel):
     # "Vad sa kulturministern om …?": the speaker's head word (answer_types.speaker_head), which
     # the answering sentence, the one before it or its passage's title must name.
     speaker_terms: frozenset[str] = frozenset()
+    # "Vilka ledamöter …?", "Vem var ordförande …?": the role's root (its stem's first five
+    # letters, so "ledamot" and "ledamöter" and "styrelseordförande" share it), which the sentence
+    # naming the person must also name: a person named in another capacity is no answer.
+    role_roots: frozenset[str] = frozenset()
 
     @property
     def required_shapes(self) -> list[re.Pattern[str]]:
@@ -297,12 +301,18 @@ class QueryAnalyzer:
                 counted_terms=self._counted(counted, english),
                 negated=bool(NEGATION.search(part.text[slice(*asking_clause(part.text))])),
                 speaker_terms=self._speaker_terms(part.text, english),
+                role_roots=self._role_roots(part.text, english),
             ))
         return tuple(parts)
 
     def _speaker_terms(self, text: str, english: bool) -> frozenset[str]:
         head = None if english or not ANSWER_KINDS["statement"].asks.search(text) else speaker_head(text)
         return frozenset({self.analyzer.stem(head.lower())}) if head else frozenset()
+
+    def _role_roots(self, text: str, english: bool) -> frozenset[str]:
+        if english or not ANSWER_KINDS["person"].asks.search(text):
+            return frozenset()
+        return frozenset(self.analyzer.stem(m.group().split()[-1].lower())[:5] for m in ROLE.finditer(text))
 
     def _unindexed(self, terms: dict[str, float]) -> frozenset[str]:
         """The terms whose idf is that of a term no passage contains."""

@@ -403,6 +403,16 @@ def test_a_person_in_a_role_is_answered_only_by_a_sentence_naming_a_person():
     assert _missing(question, named) == [""]
 
 
+def test_a_person_in_a_role_is_not_answered_by_someone_named_in_another_capacity():
+    """Class: "Vilka ledamöter satt i styrelsen 2018?" over a passage naming the region's chair:
+    a person answers only in the role asked about ("ledamot" and "ledamöter" alike)."""
+    other = [_hit(0, "Styrelsen 2018", "Styrelsen beslutade om bidragen 2018, säger Maria Ward (S), kulturnämndens ordförande.")]
+    member = [_hit(0, "Styrelsen 2018", "Styrelsen 2018: ledamot Maria Ward (S) och ledamot Anders Berg (M).")]
+    question = "Vilka ledamöter satt i styrelsen 2018?"
+    assert _missing(question, other) == ["value"]
+    assert _missing(question, member) == [""]
+
+
 def test_the_verb_that_asks_for_a_person_is_not_evidence_the_answer_must_repeat():
     """"Vem ledde kulturnämnden 2011?" is answered by "Kulturnämndens ordförande Yngve Petersson
     …", which does not say "ledde"."""
