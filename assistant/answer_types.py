@@ -137,7 +137,7 @@ ANSWER_KINDS: dict[str, AnswerKind] = {
     # "hur stor andel" asks for a share only.
     "amount": AnswerKind(
         re.compile(r"\b(hur mycket|hur stor(?! andel\b)|hur stort(?! andel\b)|belopp|summa|kronor|miljoner|kostar|kostade|kostat|kostnad\w*|how much|amount|costs?|costed)\b", re.I),
-        re.compile(r"(\d[\d ,.]*|\b(en|ett|två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|tjugo|trettio|fyrtio|femtio|hundra))"
+        re.compile(r"\b(?:en|ett)\s+(?:miljon|miljard)\w*|(\d[\d ,.]*|\b(två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|tjugo|trettio|fyrtio|femtio|hundra))"
                    r"\s*(kronor|kr\b|tkr\b|mnkr\b|mkr\b|mdkr\b|mdr\b|mn\s?kr\b|md\s?kr\b|milj\.|msek\b|sek\b|miljon(?:er)?\b|miljard(?:er)?\b|"
                    r"procent|%|million\b|billion\b)|"
                    r"\b(?:SEK|kr)\s?\d", re.I),

@@ -95,6 +95,7 @@ def test_how_long_wants_a_time_span_not_only_a_date():
     ("amount", "Totalt fördelades 1,24 mdkr.", True),
     ("amount", "Anslaget är 5 milj. kr.", True),
     ("amount", "Fem regioner svarade på remissen.", False),
+    ("amount", "En procent av byggkostnaden avsätts för konst.", False),  # a share of a cost, not money
     # Abbreviated months in minutes and tables.
     ("day", "Nämnden sammanträdde den 3 apr. 2019.", True),
     ("day", "Mötet hölls 12 sept i Malmö.", True),
