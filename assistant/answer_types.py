@@ -37,8 +37,8 @@ NEGATION = re.compile(
 class AnswerKind:
     """A kind of answer: how a question asks for it, and how a sentence that holds it looks.
     `required` kinds are facts (a date, an amount, a count): an answer must state one. A
-    `condition` is no value but something the answering sentence must also be (a succession, not
-    a plan): the kinds a part asks are alternatives, its conditions all hold."""
+    `condition` is no value (so never `required`) but something the answering sentence must also
+    be (a succession, not a plan): the kinds a part asks are alternatives, its conditions all hold."""
 
     asks: re.Pattern[str]
     holds: re.Pattern[str]
@@ -195,12 +195,14 @@ ANSWER_KINDS: dict[str, AnswerKind] = {
         re.compile(r"\b(?:efterträd\w*|ersätt\w*|ersatte|tillträd\w*|tog\s+över|tar\s+över|övertar|övertog|"
                    r"nya?\s+(?:ordförande|generaldirektör\w*|\w*chef\w*|ledamot|ledamöter)|utsedd\w*|utsågs|utses|förordnad\w*|"
                    r"förordnades|rekryter\w*|succeed\w*|successor|replac\w*|appointed|took\s+over)\b", re.I),
-        new_value=False, condition=True,
+        required=False, new_value=False, condition=True,
     ),
     # "Vilket datum fastställde fullmäktige planen?": a done event is not dated by a plan ("Beslut
     # … kommer fattas av regionfullmäktige under hösten 2024"): plans move, and the question asks
     # when it happened.
-    "past_event": AnswerKind(_ASKS_PAST, re.compile(r"\S"), new_value=False, condition=True, rejects=_PLAN_ONLY),
+    "past_event": AnswerKind(
+        _ASKS_PAST, re.compile(r"\S"), required=False, new_value=False, condition=True, rejects=_PLAN_ONLY,
+    ),
     "body": AnswerKind(
         re.compile(r"\b(vem|vilka|vilken myndighet|vilket organ|vilken nämnd|who|which agency|which body)\b", re.I),
         re.compile(r"\b(nämnd\w*|styrelse\w*|myndighet\w*|kulturråd\w*|regering\w*|departement\w*|utredare|fullmäktige|[A-ZÅÄÖ][a-zåäö]+ [A-ZÅÄÖ][a-zåäö]+)\b"),

@@ -112,7 +112,6 @@ def ingest(
                         "[yellow]Textanalysen har ändrats sedan indexet byggdes; indexet byggs om. "
                         "Det gamla indexet används tills det nya är klart.[/]", soft_wrap=True, highlight=False,
                     )
-                rebuild = True
                 index = IndexHandle.open(settings, embedder, rebuild=True)
         except (EmbedderUnavailable, EmbedderMismatch, StoreUnavailable, AnalyzerMismatch) as exc:
             _fail(str(exc))

@@ -296,7 +296,4 @@ class EvidenceModel:
             return counts and states_count(cand.unit.text, query.text)
         if cand.unit.is_list and "amount" in part.shape_kinds and list_holds_amounts(cand.unit.text, query.text):
             return True
-        return any(
-            ANSWER_KINDS[k].held_by(cand.unit.text, query.text)
-            for k in part.shape_kinds if ANSWER_KINDS[k].required and not ANSWER_KINDS[k].condition
-        )
+        return any(ANSWER_KINDS[k].held_by(cand.unit.text, query.text) for k in part.shape_kinds if ANSWER_KINDS[k].required)

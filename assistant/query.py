@@ -82,7 +82,7 @@ class QueryPart(BaseModel):
 
     @property
     def required_shapes(self) -> list[re.Pattern[str]]:
-        return [ANSWER_KINDS[k].holds for k in self.shape_kinds if ANSWER_KINDS[k].required and not ANSWER_KINDS[k].condition]
+        return [ANSWER_KINDS[k].holds for k in self.shape_kinds if ANSWER_KINDS[k].required]
 
     @property
     def conditions(self) -> list[str]:
@@ -147,7 +147,7 @@ class Query(BaseModel):
     @property
     def required_shapes(self) -> list[re.Pattern[str]]:
         """The facts the question asks for (a date, an amount, a count): an answer states one."""
-        return [ANSWER_KINDS[k].holds for k in self.shape_kinds if ANSWER_KINDS[k].required and not ANSWER_KINDS[k].condition]
+        return [ANSWER_KINDS[k].holds for k in self.shape_kinds if ANSWER_KINDS[k].required]
 
 
 def _title_word(word: str, question: str) -> bool:
