@@ -50,6 +50,7 @@ class HybridRetriever(BaseRetriever):
         per_doc: int = 0,
         filters: SearchFilters | None = None,
         shape_bonus: float = 0.0,
+        common_share: float | None = None,
     ):
         super().__init__()
         self.index, self.embedder = index, embedder
@@ -57,6 +58,7 @@ class HybridRetriever(BaseRetriever):
         self.rrf_k, self.dense_weight, self.candidates = rrf_k, dense_weight, candidates
         self.neighbours, self.per_doc = neighbours, per_doc
         self.shape_bonus = shape_bonus
+        self.common_share = common_share
         self.filters = filters or SearchFilters()
         self._embed_query = lru_cache(maxsize=256)(self._embed_uncached)
 
@@ -117,7 +119,9 @@ class HybridRetriever(BaseRetriever):
 
     def _lexical(self, query: str, filters: SearchFilters) -> dict[str, float]:
         # Each engine applies the filters inside its own query (SQL on the chunk store, or tantivy fields).
-        return dict(self.index.lexical.search(query, top_k=self.candidates, filters=None if filters.is_empty else filters))
+        return dict(self.index.lexical.search(
+            query, top_k=self.candidates, filters=None if filters.is_empty else filters, common_share=self.common_share
+        ))
 
     def _fuse(self, dense: dict[str, float], lexical: dict[str, float]) -> dict[str, float]:
         if not dense or not lexical:

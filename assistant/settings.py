@@ -133,6 +133,13 @@ class Settings(BaseSettings):
         "0.790 -> 0.780 (dense alone 0.770). FAQ matching is question-to-question paraphrase, where dense leads; "
         "questions to documents name bodies, years and § that BM25 finds exactly. 0.6 gained nothing, 0.2-0.4 no more.",
     )
+    lexical_common_share: float = Field(
+        0.2, gt=0, le=1,
+        description="Lexical search leaves out query terms found in more than this share of the chunks "
+        "(ingest.lexical.informative_terms; 1 keeps every term). On dev 0.2 against 1: fact recall 0.931 -> 0.927, "
+        "citation hit 0.960 -> 0.968; probes fact 0.943 both, false abstention 0.016 -> 0.008; 0.05 lost dev fact "
+        "recall (0.916). At 10^5 synthetic chunks it halves lexical p50 (bench_scale).",
+    )
     candidates: int = Field(
         50, ge=1, description="Chunks each of dense and lexical search contribute to fusion; 50 beat 30 on dev citation hit."
     )

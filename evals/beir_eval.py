@@ -78,7 +78,8 @@ def evaluate_beir(dataset: BeirDataset, settings: Settings, configs: list[Retrie
                 retriever = HybridRetriever(index, embedder, top_k=10, mode=config.mode,
                                             fusion=settings.fusion, rrf_k=settings.rrf_k,
                                             dense_weight=settings.dense_weight, candidates=settings.candidates,
-                                            shape_bonus=settings.answer_shape_bonus)
+                                            shape_bonus=settings.answer_shape_bonus,
+                                            common_share=settings.lexical_common_share)
                 rankings = {qid: [h.meta.doc_id for h in retriever.search(text)] for qid, text in dataset.queries.items()}
                 results[config.name] = score_rankings(dataset, rankings) | {"index_seconds": round(index_seconds, 1)}
             index.close()

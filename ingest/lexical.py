@@ -92,6 +92,26 @@ def tantivy_dir(path: Path) -> Path:
     return path.with_name(path.name.removesuffix(".sqlite").removesuffix(TANTIVY_SUFFIX) + TANTIVY_SUFFIX)
 
 
+def informative_terms(
+    weights: dict[str, float], df: dict[str, int], n: int, common_share: float | None
+) -> dict[str, float]:
+    """The query terms a BM25 search walks: those found in at most `common_share` of the n chunks.
+
+    Serves every question that mixes the corpus's topic words (in this corpus "kultur", "region",
+    "plan" stand in a fifth or more of the chunks) with the words that pick out the passage (a
+    body, a year, a §). At a share of 0.2 a common term's idf is at most ln(1 + 4) = 1.6 against
+    4.6 for a term in 1 % of the chunks, yet each one's postings are a fifth of the corpus, so at
+    10^5 chunks they are most of the search time (README, Benchmarks). The idea is Lucene's
+    CommonTermsQuery and Elasticsearch's cutoff_frequency, without their rescoring of the common
+    terms, which tantivy-py cannot run cheaply; dense search and the answer layer, which reads
+    every term, still see them. A question whose terms are all common keeps them all.
+    """
+    if common_share is None or common_share >= 1 or n <= 0:
+        return weights
+    kept = {t: w for t, w in weights.items() if df.get(t, 0) <= common_share * n}
+    return kept or weights
+
+
 def open_lexical(settings: "Settings", path: Path | None = None) -> "LexicalIndex":
     """The lexical index of `settings.lexical_engine` (KA_LEXICAL_ENGINE) for `path`, the sqlite
     engine's file name (default `settings.lexical_db`); the tantivy engine uses its own beside it.
@@ -234,9 +254,10 @@ class LexicalIndex:
 
     def search(
         self, query: str, top_k: int = 10, allowed_ids: set[str] | None = None, expand_query: bool = False,
-        filters: SearchFilters | None = None,
+        filters: SearchFilters | None = None, common_share: float | None = None,
     ) -> list[tuple[str, float]]:
-        """BM25 (k1=1.2, b=0.75, Lucene idf) over chunks holding at least one query term.
+        """BM25 (k1=1.2, b=0.75, Lucene idf) over chunks holding at least one query term
+        (terms in more than `common_share` of the chunks left out: `informative_terms`).
 
         `filters` (type, date, publisher) are applied inside the query, as an SQL condition on
         the chunk's `chunk_store` row (ingest.chunk_store.filter_condition). idf and avgdl are
@@ -262,6 +283,8 @@ class LexicalIndex:
             ).fetchall())
             if not df:
                 return []
+            kept = informative_terms(weights, df, n, common_share)
+            df = {term: d for term, d in df.items() if term in kept}
             # Everything that does not depend on the chunk is folded into one factor per term,
             # so SQLite reads the postings once and sums in C instead of Python looping over them:
             # score = sum_t w_t * idf_t * (k1+1) * tf / (tf + k1*(1-b) + k1*b/avgdl * length).

@@ -64,7 +64,9 @@ import tantivy
 
 from assistant.schema import ACCESS_SEPARATOR
 from ingest.analyzer import SwedishAnalyzer
-from ingest.lexical import BOOKKEEPING_SCHEMA, AnalyzerMismatch, LexicalIndex, open_lexical, tantivy_dir  # noqa: F401 (open_lexical re-exported)
+from ingest.lexical import (  # noqa: F401 (open_lexical re-exported)
+    BOOKKEEPING_SCHEMA, AnalyzerMismatch, LexicalIndex, informative_terms, open_lexical, tantivy_dir,
+)
 
 if TYPE_CHECKING:
     from assistant.schema import SearchFilters
@@ -290,13 +292,20 @@ class TantivyLexicalIndex(LexicalIndex):
 
     def search(
         self, query: str, top_k: int = 10, allowed_ids: set[str] | None = None, expand_query: bool = False,
-        filters: SearchFilters | None = None,
+        filters: SearchFilters | None = None, common_share: float | None = None,
     ) -> list[tuple[str, float]]:
         """tantivy BM25 over chunks holding at least one query term, each term weighted as in
-        LexicalIndex. `filters` are applied inside the tantivy query (they do not change scores)."""
+        LexicalIndex, terms in more than `common_share` of the chunks left out
+        (ingest.lexical.informative_terms; document frequencies here include deleted chunks
+        not yet merged away). `filters` are applied inside the tantivy query (they do not
+        change scores)."""
         weights = self.analyzer.analyze_query(query, expand_compounds=expand_query)
         if not weights or top_k <= 0 or allowed_ids is not None and not allowed_ids:
             return []
+        searcher = self._current_searcher()
+        if common_share is not None and common_share < 1:
+            df = {term: searcher.doc_freq("body", term) for term in weights}
+            weights = informative_terms(weights, df, searcher.num_docs, common_share)
         schema = self._schema
         Q, Occur = tantivy.Query, tantivy.Occur
         terms = Q.boolean_query([
@@ -309,7 +318,6 @@ class TantivyLexicalIndex(LexicalIndex):
         if musts:
             clauses = [(Occur.Must, terms)] + [(Occur.Must, Q.const_score_query(m, 0.0)) for m in musts]
             terms = Q.boolean_query(clauses)
-        searcher = self._current_searcher()
         hits = searcher.search(terms, top_k, count=False).hits
         found = [(searcher.doc(address)["chunk_id"][0], float(score)) for score, address in hits]
         return sorted(found, key=lambda hit: (-hit[1], hit[0]))

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from ingest.analyzer import SwedishAnalyzer
-from ingest.lexical import AnalyzerMismatch, LexicalIndex
+from ingest.lexical import AnalyzerMismatch, LexicalIndex, informative_terms
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -61,6 +61,27 @@ def test_rarer_term_outranks_common_term(index):
     index.replace_document("common", [(f"k{i}", f"kultur {filler} {i}") for i in range(5)])
     index.replace_document("rare", [("opera", f"opera {filler} 9")])
     assert _ids(index.search("kultur opera"))[0] == "opera"
+
+
+def test_common_terms_are_left_out_of_the_walk(index):
+    """A topic word in every chunk beside a word that picks out one: with a common share of 0.2
+    only the chunk holding the informative word is returned; without it, every chunk."""
+    index.replace_document("topic", [(f"k{i}", f"kultur verksamhet nummer{i}") for i in range(9)])
+    index.replace_document("pick", [("opera", "kultur opera")])
+    assert _ids(index.search("kultur opera", common_share=0.2)) == ["opera"]
+    assert len(index.search("kultur opera")) == 10
+    assert len(index.search("kultur opera", common_share=1.0)) == 10
+    # Every term common: none is left out, so the question still finds its chunks.
+    assert len(index.search("kultur verksamhet", common_share=0.2)) == 10
+
+
+def test_informative_terms_by_share():
+    weights = {"kultur": 1.0, "region": 1.0, "2024": 1.0, "okänt": 1.0}
+    df = {"kultur": 50, "region": 21, "2024": 20}
+    assert informative_terms(weights, df, 100, 0.2) == {"2024": 1.0, "okänt": 1.0}
+    assert informative_terms(weights, df, 100, None) == weights
+    assert informative_terms(weights, df, 100, 1.0) == weights
+    assert informative_terms({"kultur": 2.0}, df, 100, 0.2) == {"kultur": 2.0}
 
 
 def test_shorter_chunk_outranks_longer_with_same_tf(index):

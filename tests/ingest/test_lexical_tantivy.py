@@ -30,6 +30,7 @@ REPO = Path(__file__).resolve().parents[2]
 # place of LexicalIndex (the ones reading the `postings` table have tantivy versions below).
 SHARED = [
     "test_rarer_term_outranks_common_term",
+    "test_common_terms_are_left_out_of_the_walk",
     "test_shorter_chunk_outranks_longer_with_same_tf",
     "test_ties_break_on_chunk_id",
     "test_query_modellen_finds_compound_only_with_decompounding",
