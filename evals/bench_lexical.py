@@ -1,7 +1,7 @@
 """Lexical engines on the same analysed terms: ours against SQLite FTS5, tantivy and bm25s.
 
     python -m evals.bench_lexical [--sizes 1000,10000,100000] [--queries 0] [--json FILE]
-                                  [--engines ours,fts5,tantivy,bm25s] [--tf double] [--updates 20]
+                                  [--engines ours,fts5,tantivy,tantivy-common,bm25s] [--tf double] [--updates 20]
 
 Question: is the hand-written BM25 in SQLite (ingest.lexical.LexicalIndex) within 1.5x of the
 best well-kept engine at 10^5 chunks?
@@ -441,10 +441,13 @@ class Tantivy(Engine):
         index.reload()
         self.searcher = index.searcher()
 
+    def _weights(self, text: str) -> dict[str, float]:
+        return self.analyzer.analyze_query(text, expand_compounds=False)
+
     def search(self, text, top_k=TOP_K):
         import tantivy
 
-        weights = self.analyzer.analyze_query(text, expand_compounds=False)
+        weights = self._weights(text)
         if not weights:
             return []
         schema = self.index.schema
@@ -461,6 +464,22 @@ class Tantivy(Engine):
         if self.writer is not None:
             self.writer.wait_merging_threads()
         self.index = self.writer = self.searcher = None
+
+
+class TantivyCommon(Tantivy):
+    """tantivy as the app searches it: query terms in more than a fifth of the chunks left out
+    (ingest.lexical.informative_terms, KA_LEXICAL_COMMON_SHARE=0.2). Its top-10 overlap with
+    ours (every term) is what leaving them out costs in ranking."""
+
+    name = "tantivy-common"
+    COMMON_SHARE = 0.2
+
+    def _weights(self, text: str) -> dict[str, float]:
+        from ingest.lexical import informative_terms
+
+        weights = super()._weights(text)
+        df = {term: self.searcher.doc_freq("body", term) for term in weights}
+        return informative_terms(weights, df, self.searcher.num_docs, self.COMMON_SHARE)
 
 
 class Bm25s(Engine):
@@ -539,7 +558,7 @@ class Bm25s(Engine):
         self.model = None
 
 
-ENGINES: dict[str, type[Engine]] = {e.name: e for e in (Ours, Fts5, Tantivy, Bm25s)}
+ENGINES: dict[str, type[Engine]] = {e.name: e for e in (Ours, Fts5, Tantivy, TantivyCommon, Bm25s)}
 
 
 # ---------------------------------------------------------------- measuring
