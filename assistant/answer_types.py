@@ -33,6 +33,10 @@ NEGATION = re.compile(
 )
 
 
+# A sum of money the question goes on to name ("… Region Skånes statsbidrag …", "… regionbidraget …").
+_MONEY_NOUN_AFTER = r"(?:\s+[\wåäö]+){0,5}?\s+[\wåäö]*(?:bidrag|anslag|budget|finansiering|pengar|medel)\w*\b"
+
+
 @dataclass(frozen=True)
 class AnswerKind:
     """A kind of answer: how a question asks for it, and how a sentence that holds it looks.
@@ -49,6 +53,16 @@ class AnswerKind:
     condition: bool = False
     # A sentence matching this does not hold the kind, whatever else it holds.
     rejects: re.Pattern[str] | None = None
+    # A cue that spans more than the opening words ("Hur förändrades Region Skånes statsbidrag"):
+    # searched in the whole asking clause.
+    asks_clause: re.Pattern[str] | None = None
+
+    def asked_in(self, phrase: str, clause: str) -> bool:
+        """Whether a question whose opening words are `phrase` and whose asking clause is `clause`
+        asks for this kind (a condition is about the whole clause)."""
+        if self.asks.search(clause if self.condition else phrase):
+            return True
+        return self.asks_clause is not None and bool(self.asks_clause.search(clause))
 
     def held_by(self, text: str, question: str) -> bool:
         if self.rejects is not None and self.rejects.search(text):
@@ -135,12 +149,20 @@ ANSWER_KINDS: dict[str, AnswerKind] = {
     ),
     # Money: "fem landsting" is a count, not an amount; "18 av de 22" is a share, not a sum, and
     # "hur stor andel" asks for a share only.
+    # "Hur förändrades statsbidraget från 2019 till 2020?" asks how a sum changed: its amounts
+    # (or the change in kronor), not the word "förändrades".
     "amount": AnswerKind(
         re.compile(r"\b(hur mycket|hur stor(?! andel\b)|hur stort(?! andel\b)|belopp|summa|kronor|miljoner|kostar|kostade|kostat|kostnad\w*|how much|amount|costs?|costed)\b", re.I),
         re.compile(r"\b(?:en|ett)\s+(?:miljon|miljard)\w*|(\d[\d ,.]*|\b(två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|tjugo|trettio|fyrtio|femtio|hundra))"
                    r"\s*(kronor|kr\b|tkr\b|mnkr\b|mkr\b|mdkr\b|mdr\b|mn\s?kr\b|md\s?kr\b|milj\.|msek\b|sek\b|miljon(?:er)?\b|miljard(?:er)?\b|"
                    r"procent|%|million\b|billion\b)|"
                    r"\b(?:SEK|kr)\s?\d", re.I),
+        asks_clause=re.compile(
+            r"\bhur\s+(?:har\s+)?(?:förändrades|ändrades|utvecklades|ökade|minskade|förändrats|ändrats|utvecklats|ökat|minskat)\b"
+            rf"(?={_MONEY_NOUN_AFTER})"
+            rf"|\bhur\s+(?:har|hade)(?={_MONEY_NOUN_AFTER}(?:\s+[\wåäö]+){{0,2}}?\s+(?:förändrats|ändrats|utvecklats|ökat|minskat)\b)",
+            re.I,
+        ),
     ),
     # Shares ("hur stor andel"): a percentage, "fyra av fem", "18 av de 22", or words ("merparten").
     "share": AnswerKind(
@@ -259,7 +281,9 @@ def without_asking_phrases(question: str) -> str:
     Petersson" answers "Vem ledde kulturnämnden?". Interrogative phrases go; a content word a kind
     also asks by ("kronor", "kostade", "andel", "ordförande") stays, since answers use it too."""
     for name in ("date", "duration", "day", "amount", "share", "count"):
-        question = ANSWER_KINDS[name].asks.sub(lambda m: " " if _INTERROGATIVE.match(m.group()) else m.group(), question)
+        for asks in (ANSWER_KINDS[name].asks, ANSWER_KINDS[name].asks_clause):
+            if asks is not None:
+                question = asks.sub(lambda m: " " if _INTERROGATIVE.match(m.group()) else m.group(), question)
     return _COMPARING.sub(" ", _PERSON_VERB.sub(" ", question))
 
 

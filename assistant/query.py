@@ -164,7 +164,7 @@ def _answer_kinds(clause: str) -> tuple[str, ...]:
     """The kinds of answer a part's asking phrase wants. A condition is read from the whole clause:
     it is about the asked event ("when was it due to meet again"), not about the answer's form."""
     phrase = asking_phrase(clause)
-    return tuple(name for name, kind in ANSWER_KINDS.items() if kind.asks.search(clause if kind.condition else phrase))
+    return tuple(name for name, kind in ANSWER_KINDS.items() if kind.asked_in(phrase, clause))
 
 
 class QueryAnalyzer:

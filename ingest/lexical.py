@@ -104,11 +104,12 @@ def informative_terms(
     10^5 chunks they are most of the search time (README, Benchmarks). The idea is Lucene's
     CommonTermsQuery and Elasticsearch's cutoff_frequency, without their rescoring of the common
     terms, which tantivy-py cannot run cheaply; dense search and the answer layer, which reads
-    every term, still see them. A question whose terms are all common keeps them all.
+    every term, still see them. A question with no term that is both found and not common keeps
+    them all (a term no chunk holds finds nothing, so it cannot stand in for the common ones).
     """
     if common_share is None or common_share >= 1 or n <= 0:
         return weights
-    kept = {t: w for t, w in weights.items() if df.get(t, 0) <= common_share * n}
+    kept = {t: w for t, w in weights.items() if 0 < df.get(t, 0) <= common_share * n}
     return kept or weights
 
 

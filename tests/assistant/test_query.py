@@ -74,6 +74,22 @@ def test_a_cost_question_wants_an_amount():
     assert QUERIES.analyze("Vad kostar ett årskort på operan?").shape_kinds == ("amount",)
 
 
+@pytest.mark.parametrize(("question", "amount"), [
+    ("Hur förändrades Region Skånes statsbidrag från 2019 till 2020?", True),
+    ("Hur ökade regionbidraget mellan 2018 och 2019?", True),
+    ("Hur har kulturnämndens anslag förändrats sedan 2018?", True),
+    ("Hur förändrades målen i kulturplanen?", False),  # not a sum of money
+    ("Hur har samverkan med kommunerna utvecklats?", False),
+])
+def test_how_a_sum_changed_wants_its_amounts(question, amount):
+    """Class: how a sum of money changed between years or plans: the answer is the sums (or the
+    change in kronor); the change verb is no evidence word ("ökning", "sänkning" answer it)."""
+    query = QUERIES.analyze(question)
+    assert ("amount" in query.shape_kinds) is amount
+    if amount and "förändrades" in question:
+        assert not any(term.startswith("förändr") for term in query.answer_terms)
+
+
 def test_how_long_wants_a_time_span_not_only_a_date():
     """Class: "Hur länge gäller planen?" answered by a span ("i fyra år"), an end ("till och med
     2020") or bounding dates, none of which needs a year."""

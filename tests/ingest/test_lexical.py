@@ -71,14 +71,17 @@ def test_common_terms_are_left_out_of_the_walk(index):
     assert _ids(index.search("kultur opera", common_share=0.2)) == ["opera"]
     assert len(index.search("kultur opera")) == 10
     assert len(index.search("kultur opera", common_share=1.0)) == 10
-    # Every term common: none is left out, so the question still finds its chunks.
+    # Every term common: none is left out, so the question still finds its chunks; a word no
+    # chunk holds does not count as informative.
     assert len(index.search("kultur verksamhet", common_share=0.2)) == 10
+    assert len(index.search("kultur zyxvarenheten", common_share=0.2)) == 10
 
 
 def test_informative_terms_by_share():
     weights = {"kultur": 1.0, "region": 1.0, "2024": 1.0, "okänt": 1.0}
     df = {"kultur": 50, "region": 21, "2024": 20}
-    assert informative_terms(weights, df, 100, 0.2) == {"2024": 1.0, "okänt": 1.0}
+    assert informative_terms(weights, df, 100, 0.2) == {"2024": 1.0}
+    assert informative_terms({"kultur": 1.0, "okänt": 1.0}, df, 100, 0.2) == {"kultur": 1.0, "okänt": 1.0}
     assert informative_terms(weights, df, 100, None) == weights
     assert informative_terms(weights, df, 100, 1.0) == weights
     assert informative_terms({"kultur": 2.0}, df, 100, 0.2) == {"kultur": 2.0}
