@@ -13,6 +13,7 @@ from assistant.answer_types import answers_with
 from assistant.query import Query
 from assistant.schema import ACCESS_KEY_PREFIX, ChunkMeta, RetrievedChunk, SearchFilters, date_sort_key, upper_date_key
 from ingest.index import IndexHandle
+from ingest.lexical import CommonTerms
 
 RetrievalMode = Literal["hybrid", "dense", "lexical"]
 FusionMethod = Literal["rrf", "weighted"]
@@ -50,7 +51,7 @@ class HybridRetriever(BaseRetriever):
         per_doc: int = 0,
         filters: SearchFilters | None = None,
         shape_bonus: float = 0.0,
-        common_share: float | None = None,
+        common_terms: CommonTerms | None = None,
     ):
         super().__init__()
         self.index, self.embedder = index, embedder
@@ -58,7 +59,7 @@ class HybridRetriever(BaseRetriever):
         self.rrf_k, self.dense_weight, self.candidates = rrf_k, dense_weight, candidates
         self.neighbours, self.per_doc = neighbours, per_doc
         self.shape_bonus = shape_bonus
-        self.common_share = common_share
+        self.common_terms = common_terms
         self.filters = filters or SearchFilters()
         self._embed_query = lru_cache(maxsize=256)(self._embed_uncached)
 
@@ -120,7 +121,7 @@ class HybridRetriever(BaseRetriever):
     def _lexical(self, query: str, filters: SearchFilters) -> dict[str, float]:
         # Each engine applies the filters inside its own query (SQL on the chunk store, or tantivy fields).
         return dict(self.index.lexical.search(
-            query, top_k=self.candidates, filters=None if filters.is_empty else filters, common_share=self.common_share
+            query, top_k=self.candidates, filters=None if filters.is_empty else filters, common=self.common_terms
         ))
 
     def _fuse(self, dense: dict[str, float], lexical: dict[str, float]) -> dict[str, float]:

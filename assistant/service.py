@@ -37,7 +37,7 @@ class Assistant:
         self.retriever = HybridRetriever(
             self.index, self.embedder, top_k=settings.top_k, mode=mode, fusion=settings.fusion, rrf_k=settings.rrf_k,
             dense_weight=settings.dense_weight, candidates=settings.candidates, shape_bonus=settings.answer_shape_bonus,
-            common_share=settings.lexical_common_share,
+            common_terms=settings.common_terms,
         )
         lexical = self.index.lexical
         # With an endpoint configured, a follow-up is first phrased as a standalone question by the model.

@@ -79,7 +79,7 @@ def evaluate_beir(dataset: BeirDataset, settings: Settings, configs: list[Retrie
                                             fusion=settings.fusion, rrf_k=settings.rrf_k,
                                             dense_weight=settings.dense_weight, candidates=settings.candidates,
                                             shape_bonus=settings.answer_shape_bonus,
-                                            common_share=settings.lexical_common_share)
+                                            common_terms=settings.common_terms)
                 rankings = {qid: [h.meta.doc_id for h in retriever.search(text)] for qid, text in dataset.queries.items()}
                 results[config.name] = score_rankings(dataset, rankings) | {"index_seconds": round(index_seconds, 1)}
             index.close()

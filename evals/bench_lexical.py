@@ -467,19 +467,19 @@ class Tantivy(Engine):
 
 
 class TantivyCommon(Tantivy):
-    """tantivy as the app searches it: query terms in more than a fifth of the chunks left out
-    (ingest.lexical.informative_terms, KA_LEXICAL_COMMON_SHARE=0.2). Its top-10 overlap with
+    """tantivy as the app searches it: query terms in more than a fifth of the chunks (and more
+    than 5,000) left out (ingest.lexical.CommonTerms, the defaults). Its top-10 overlap with
     ours (every term) is what leaving them out costs in ranking."""
 
     name = "tantivy-common"
-    COMMON_SHARE = 0.2
 
     def _weights(self, text: str) -> dict[str, float]:
-        from ingest.lexical import informative_terms
+        from ingest.lexical import CommonTerms
 
         weights = super()._weights(text)
+        common = CommonTerms()  # the app's defaults
         df = {term: self.searcher.doc_freq("body", term) for term in weights}
-        return informative_terms(weights, df, self.searcher.num_docs, self.COMMON_SHARE)
+        return common.informative(weights, df, self.searcher.num_docs)
 
 
 class Bm25s(Engine):

@@ -31,6 +31,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -92,25 +93,40 @@ def tantivy_dir(path: Path) -> Path:
     return path.with_name(path.name.removesuffix(".sqlite").removesuffix(TANTIVY_SUFFIX) + TANTIVY_SUFFIX)
 
 
-def informative_terms(
-    weights: dict[str, float], df: dict[str, int], n: int, common_share: float | None
-) -> dict[str, float]:
-    """The query terms a BM25 search walks: those found in at most `common_share` of the n chunks.
+@dataclass(frozen=True)
+class CommonTerms:
+    """Which query terms a BM25 search leaves out because their postings are long and their
+    weight small: those found in more than `share` of the chunks and in more than `min_chunks`
+    chunks (KA_LEXICAL_COMMON_SHARE, KA_LEXICAL_COMMON_MIN_CHUNKS).
 
-    Serves every question that mixes the corpus's topic words (in this corpus "kultur", "region",
-    "plan" stand in a fifth or more of the chunks) with the words that pick out the passage (a
-    body, a year, a §). At a share of 0.2 a common term's idf is at most ln(1 + 4) = 1.6 against
-    4.6 for a term in 1 % of the chunks, yet each one's postings are a fifth of the corpus, so at
-    10^5 chunks they are most of the search time (README, Benchmarks). The idea is Lucene's
-    CommonTermsQuery and Elasticsearch's cutoff_frequency, without their rescoring of the common
-    terms, which tantivy-py cannot run cheaply; dense search and the answer layer, which reads
-    every term, still see them. A question with no term that is both found and not common keeps
-    them all (a term no chunk holds finds nothing, so it cannot stand in for the common ones).
+    Serves every question that mixes the corpus's topic words ("kultur", "region", "plan" stand
+    in a fifth or more of this corpus's chunks) with the words that pick out the passage (a body,
+    a year, a §), on a large index. At a share of 0.2 a common term's idf is at most
+    ln(1 + 4) = 1.6 against 4.6 for a term in 1 % of the chunks, yet each one's postings are a
+    fifth of the corpus, so at 10^5 chunks they are most of the search time (README,
+    Benchmarks). Below `min_chunks` postings a term costs tantivy some tens of microseconds, so
+    leaving it out would change rankings for no speed: on the shared corpus and SweFAQ nothing is
+    left out. The idea is Lucene's CommonTermsQuery and Elasticsearch's cutoff_frequency, without
+    their rescoring of the common terms, which tantivy-py cannot run cheaply; dense search and
+    the answer layer, which read every term, still see them.
     """
-    if common_share is None or common_share >= 1 or n <= 0:
-        return weights
-    kept = {t: w for t, w in weights.items() if 0 < df.get(t, 0) <= common_share * n}
-    return kept or weights
+
+    share: float = 0.2
+    min_chunks: int = 5000
+
+    def applies(self, n: int) -> bool:
+        """Whether any term of an index of `n` chunks can be common."""
+        return self.share < 1 and n > self.min_chunks
+
+    def informative(self, weights: dict[str, float], df: dict[str, int], n: int) -> dict[str, float]:
+        """The query terms to search, from each term's document frequency `df` among `n` chunks.
+        A question with no term that is both found and not common keeps them all (a term no
+        chunk holds finds nothing, so it cannot stand in for the common ones)."""
+        if not self.applies(n):
+            return weights
+        limit = max(self.share * n, self.min_chunks)
+        kept = {t: w for t, w in weights.items() if 0 < df.get(t, 0) <= limit}
+        return kept or weights
 
 
 def open_lexical(settings: "Settings", path: Path | None = None) -> "LexicalIndex":
@@ -255,10 +271,10 @@ class LexicalIndex:
 
     def search(
         self, query: str, top_k: int = 10, allowed_ids: set[str] | None = None, expand_query: bool = False,
-        filters: SearchFilters | None = None, common_share: float | None = None,
+        filters: SearchFilters | None = None, common: CommonTerms | None = None,
     ) -> list[tuple[str, float]]:
         """BM25 (k1=1.2, b=0.75, Lucene idf) over chunks holding at least one query term
-        (terms in more than `common_share` of the chunks left out: `informative_terms`).
+        (the `common` ones left out, see CommonTerms).
 
         `filters` (type, date, publisher) are applied inside the query, as an SQL condition on
         the chunk's `chunk_store` row (ingest.chunk_store.filter_condition). idf and avgdl are
@@ -284,8 +300,9 @@ class LexicalIndex:
             ).fetchall())
             if not df:
                 return []
-            kept = informative_terms(weights, df, n, common_share)
-            df = {term: d for term, d in df.items() if term in kept}
+            if common is not None:
+                kept = common.informative(weights, df, n)
+                df = {term: d for term, d in df.items() if term in kept}
             # Everything that does not depend on the chunk is folded into one factor per term,
             # so SQLite reads the postings once and sums in C instead of Python looping over them:
             # score = sum_t w_t * idf_t * (k1+1) * tf / (tf + k1*(1-b) + k1*b/avgdl * length).

@@ -65,7 +65,7 @@ import tantivy
 from assistant.schema import ACCESS_SEPARATOR
 from ingest.analyzer import SwedishAnalyzer
 from ingest.lexical import (  # noqa: F401 (open_lexical re-exported)
-    BOOKKEEPING_SCHEMA, AnalyzerMismatch, LexicalIndex, informative_terms, open_lexical, tantivy_dir,
+    BOOKKEEPING_SCHEMA, AnalyzerMismatch, CommonTerms, LexicalIndex, open_lexical, tantivy_dir,
 )
 
 if TYPE_CHECKING:
@@ -292,20 +292,19 @@ class TantivyLexicalIndex(LexicalIndex):
 
     def search(
         self, query: str, top_k: int = 10, allowed_ids: set[str] | None = None, expand_query: bool = False,
-        filters: SearchFilters | None = None, common_share: float | None = None,
+        filters: SearchFilters | None = None, common: CommonTerms | None = None,
     ) -> list[tuple[str, float]]:
         """tantivy BM25 over chunks holding at least one query term, each term weighted as in
-        LexicalIndex, terms in more than `common_share` of the chunks left out
-        (ingest.lexical.informative_terms; document frequencies here include deleted chunks
-        not yet merged away). `filters` are applied inside the tantivy query (they do not
-        change scores)."""
+        LexicalIndex, the `common` ones left out (ingest.lexical.CommonTerms; document
+        frequencies here include deleted chunks not yet merged away). `filters` are applied
+        inside the tantivy query (they do not change scores)."""
         weights = self.analyzer.analyze_query(query, expand_compounds=expand_query)
         if not weights or top_k <= 0 or allowed_ids is not None and not allowed_ids:
             return []
         searcher = self._current_searcher()
-        if common_share is not None and common_share < 1:
+        if common is not None and common.applies(searcher.num_docs):
             df = {term: searcher.doc_freq("body", term) for term in weights}
-            weights = informative_terms(weights, df, searcher.num_docs, common_share)
+            weights = common.informative(weights, df, searcher.num_docs)
         schema = self._schema
         Q, Occur = tantivy.Query, tantivy.Occur
         terms = Q.boolean_query([

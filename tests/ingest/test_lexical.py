@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from ingest.analyzer import SwedishAnalyzer
-from ingest.lexical import AnalyzerMismatch, LexicalIndex, informative_terms
+from ingest.lexical import AnalyzerMismatch, CommonTerms, LexicalIndex
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -64,27 +64,33 @@ def test_rarer_term_outranks_common_term(index):
 
 
 def test_common_terms_are_left_out_of_the_walk(index):
-    """A topic word in every chunk beside a word that picks out one: with a common share of 0.2
-    only the chunk holding the informative word is returned; without it, every chunk."""
+    """A topic word in every chunk beside a word that picks out one: with common terms left out
+    only the chunk holding the informative word is returned; without, every chunk."""
     index.replace_document("topic", [(f"k{i}", f"kultur verksamhet nummer{i}") for i in range(9)])
     index.replace_document("pick", [("opera", "kultur opera")])
-    assert _ids(index.search("kultur opera", common_share=0.2)) == ["opera"]
+    common = CommonTerms(share=0.2, min_chunks=1)
+    assert _ids(index.search("kultur opera", common=common)) == ["opera"]
     assert len(index.search("kultur opera")) == 10
-    assert len(index.search("kultur opera", common_share=1.0)) == 10
+    assert len(index.search("kultur opera", common=CommonTerms(share=1.0, min_chunks=1))) == 10
+    # Postings no longer than the floor are walked: nothing to gain from leaving them out.
+    assert len(index.search("kultur opera", common=CommonTerms(share=0.2, min_chunks=10))) == 10
     # Every term common: none is left out, so the question still finds its chunks; a word no
     # chunk holds does not count as informative.
-    assert len(index.search("kultur verksamhet", common_share=0.2)) == 10
-    assert len(index.search("kultur zyxvarenheten", common_share=0.2)) == 10
+    assert len(index.search("kultur verksamhet", common=common)) == 10
+    assert len(index.search("kultur zyxvarenheten", common=common)) == 10
 
 
-def test_informative_terms_by_share():
+def test_common_terms_by_share_and_floor():
     weights = {"kultur": 1.0, "region": 1.0, "2024": 1.0, "okänt": 1.0}
-    df = {"kultur": 50, "region": 21, "2024": 20}
-    assert informative_terms(weights, df, 100, 0.2) == {"2024": 1.0}
-    assert informative_terms({"kultur": 1.0, "okänt": 1.0}, df, 100, 0.2) == {"kultur": 1.0, "okänt": 1.0}
-    assert informative_terms(weights, df, 100, None) == weights
-    assert informative_terms(weights, df, 100, 1.0) == weights
-    assert informative_terms({"kultur": 2.0}, df, 100, 0.2) == {"kultur": 2.0}
+    df = {"kultur": 5000, "region": 2100, "2024": 2000}
+    common = CommonTerms(share=0.2, min_chunks=1000)
+    assert common.informative(weights, df, 10_000) == {"2024": 1.0}
+    assert common.informative({"kultur": 1.0, "okänt": 1.0}, df, 10_000) == {"kultur": 1.0, "okänt": 1.0}
+    assert CommonTerms(share=1.0, min_chunks=0).informative(weights, df, 10_000) == weights
+    # An index no larger than the floor has no common term.
+    assert not common.applies(1000) and common.informative(weights, df, 1000) == weights
+    # A term must pass both the share and the floor: 2,100 chunks is over 20 % but not over 2,500.
+    assert CommonTerms(share=0.2, min_chunks=2500).informative(weights, df, 10_000) == {"region": 1.0, "2024": 1.0}
 
 
 def test_shorter_chunk_outranks_longer_with_same_tf(index):
