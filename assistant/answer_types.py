@@ -9,6 +9,17 @@ from dataclasses import dataclass
 
 # "hur många anställda": the thing a count must count.
 COUNTED = re.compile(r"\bhur många (\w+)", re.I)
+# "Hur många deltog / kom / var med …?": the count is of the people who took part, so "fem
+# nationella minoriteter" does not answer it, "40 deltagare" and "drygt 115 … deltog" do. Not
+# "hur många kom in" (remissvar that came in) nor "hur många var representerade". Not "anmälda"
+# either: its stem begins "anmälningsformuläret", which every invitation names.
+PARTICIPATION = re.compile(
+    r"\bhur många\s+(?:har\s+)?(?:deltog|deltar|deltagit|närvarade|medverkade|samlades|anmälde|var\s+med|var\s+där|kom(?!\s+in\b))\b",
+    re.I,
+)
+PARTICIPANT_WORDS = (
+    "deltagare deltog deltagit deltar närvarande närvarade medverkande medverkade samlades personer besökare"
+)
 _MONTHS = "januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december"
 # A number as Swedish writes a count: digits, or a number word ("tre delstudier", "fyra år").
 NUMBER = re.compile(

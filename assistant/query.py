@@ -10,7 +10,9 @@ from collections.abc import Callable
 
 from pydantic import BaseModel, ConfigDict
 
-from assistant.answer_types import AMOUNT_HEADING, ANSWER_KINDS, COUNTED, NEGATION, ROLE, speaker_head, without_asking_phrases
+from assistant.answer_types import (
+    AMOUNT_HEADING, ANSWER_KINDS, COUNTED, NEGATION, PARTICIPANT_WORDS, PARTICIPATION, ROLE, speaker_head, without_asking_phrases,
+)
 from assistant.conversation import contextualize, is_english, is_follow_up, question_entities, standalone_question
 from assistant.glossary import swedish_equivalents, swedish_name
 from assistant.lexicon import general_idf, is_common_english, standard_spelling
@@ -256,9 +258,13 @@ class QueryAnalyzer:
 
     def _counted(self, counted: re.Match[str] | None, english: bool) -> frozenset[str] | None:
         """What "hur många X" counts; None when X is a function word ("hur många av dem …?",
-        a follow-up counting what the previous turn was about): any count then answers."""
+        a follow-up counting what the previous turn was about): any count then answers. A verb
+        of taking part ("hur många deltog") counts the participants (answer_types.PARTICIPATION)."""
         if counted is None or english:
             return None
+        if PARTICIPATION.match(counted.string, counted.start()):
+            # Stems only: compound fragments ("verk" of "medverkande") would match anything.
+            return frozenset(self.analyzer.stem(word) for word in PARTICIPANT_WORDS.split())
         return self.analyzer.term_set(counted.group(1)) or None
 
     def _date_terms(self, text: str) -> tuple[frozenset[str], ...]:

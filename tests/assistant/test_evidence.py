@@ -179,6 +179,25 @@ def test_a_count_is_not_answered_by_agenda_numbers_times_or_document_numbers():
     assert support.supported
 
 
+@pytest.mark.parametrize("question", [
+    "Hur många deltog i samrådet?", "hur många var med på samrådet?", "Hur många kom till samrådet?",
+])
+def test_how_many_took_part_counts_the_participants(question):
+    """Class: "hur många deltog / kom / var med": a count of something else the passage names
+    ("fem nationella minoriteter") is no answer; a count of those who came is."""
+    invited = ("Region Skåne bjuder in Sveriges fem nationella minoriteter till ett öppet samråd. "
+               "I anmälningsformuläret kan du ange om du behöver tolk.")
+    (support,) = _supports(question, [_hit("a", invited, title="Öppet samråd")])
+    assert support.missing == "value"
+    for came in ("Till samrådet kom 40 deltagare från hela Skåne.", "Totalt deltog drygt 115 politiker och tjänstepersoner i samrådet."):
+        (support,) = _supports(question, [_hit("a", f"{invited} {came}", title="Öppet samråd")])
+        assert support.supported and support.best.unit.text == came, came
+
+
+def test_how_many_came_in_is_no_count_of_participants():
+    assert _query("Hur många kom in?").parts[0].counted_terms != _query("Hur många deltog?").parts[0].counted_terms
+
+
 def test_how_many_of_them_counts_what_the_question_is_about():
     """Class: "hur många av dem/remissvaren …": the word after "hur många" is no counted thing."""
     hits = [_hit("a", "Knappt 80 remissvar har skickats in, 27 från kommuner, 40 från kulturverksamheter och 9 övriga.",
