@@ -38,3 +38,12 @@ def test_other_questions_rank_exactly_as_without_the_bonus(assistant):
     plain = [h.meta.chunk_id for h in _retriever(assistant, 0.0).search(query)]
     shaped = [h.meta.chunk_id for h in _retriever(assistant, 0.05).search(query)]
     assert plain == shaped
+
+
+def test_the_assistant_searches_with_the_configured_common_terms(assistant):
+    """KA_LEXICAL_COMMON_SHARE / KA_LEXICAL_COMMON_MIN_CHUNKS reach lexical search."""
+    from ingest.lexical import CommonTerms
+
+    settings = assistant.settings
+    assert assistant.retriever.common_terms == CommonTerms(settings.lexical_common_share, settings.lexical_common_min_chunks)
+    assert settings.model_copy(update={"lexical_common_share": 0.3, "lexical_common_min_chunks": 7}).common_terms == CommonTerms(0.3, 7)
