@@ -169,6 +169,10 @@ def _answer_kinds(clause: str) -> tuple[str, ...]:
     return tuple(name for name, kind in ANSWER_KINDS.items() if kind.asked_in(phrase, clause))
 
 
+# Verbs that ask for a role's holder, and the role noun's root ("justerare", "moderator").
+_ROLE_VERB_ROOTS = {"justerade": "juste", "justerar": "juste", "modererade": "moder", "modererar": "moder"}
+
+
 class QueryAnalyzer:
     """Builds the `Query` with the index's own analyzer and term statistics."""
 
@@ -318,7 +322,10 @@ class QueryAnalyzer:
     def _role_roots(self, text: str, english: bool) -> frozenset[str]:
         if english or not ANSWER_KINDS["person"].asks.search(text):
             return frozenset()
-        return frozenset(self.analyzer.stem(m.group().split()[-1].lower())[:5] for m in ROLE.finditer(text))
+        roles = frozenset(self.analyzer.stem(m.group().split()[-1].lower())[:5] for m in ROLE.finditer(text))
+        # "Vem justerade/modererade …?" asks for the holder of a role the verb names: "Justerare:
+        # Anna Ek", "Lars Nordström, moderator". A verb with no role noun ("ledde") stays free.
+        return roles | frozenset(root for verb, root in _ROLE_VERB_ROOTS.items() if re.search(rf"\b{verb}\b", text, re.I))
 
     def _unindexed(self, terms: dict[str, float]) -> frozenset[str]:
         """The terms whose idf is that of a term no passage contains."""

@@ -413,6 +413,21 @@ def test_a_person_in_a_role_is_not_answered_by_someone_named_in_another_capacity
     assert _missing(question, member) == [""]
 
 
+@pytest.mark.parametrize(("question", "other", "holder"), [
+    ("Vilka justerade protokollet från sammanträdet den 12 maj?",
+     "Protokoll från sammanträdet den 12 maj, sekreterare Malena Sandgren.",
+     "Protokoll från sammanträdet den 12 maj. Justerare: Anna Ek och Per Berg."),
+    ("Vem modererade seminariet i Almedalen?",
+     "Seminariet i Almedalen inleds av Maria Ward, kulturnämndens ordförande.",
+     "Seminariet i Almedalen leds av Lars Nordström, moderator."),
+])
+def test_a_verb_naming_a_role_asks_for_the_role_holder(question, other, holder):
+    """Class: "Vem justerade/modererade …?": the verb names a role ("justerare", "moderator"), and
+    a person named in another capacity (the secretary, the chair) is no answer."""
+    assert _missing(question, [_hit(0, "Underlag", other)]) == ["value"]
+    assert _missing(question, [_hit(0, "Underlag", holder)]) == [""]
+
+
 def test_the_verb_that_asks_for_a_person_is_not_evidence_the_answer_must_repeat():
     """"Vem ledde kulturnämnden 2011?" is answered by "Kulturnämndens ordförande Yngve Petersson
     …", which does not say "ledde"."""
