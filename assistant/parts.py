@@ -4,7 +4,8 @@ Two classes of multi-part question are recognised, both from the question's own 
 
 - coordinated names or years, "… i modellen 2011, 2012 och 2013?", "… från 2019 till 2020?",
   "… 2010 respektive översynen 2023?", "… 2018 jämfört med 2019?": each coordinated member is asked about separately, so
-  each becomes a part of its own ("… i modellen 2011?", "… i modellen 2012?", …);
+  each becomes a part of its own ("… i modellen 2011?", "… i modellen 2012?", …); a period
+  ("planen 2016–2019 jämfört med planen 2021–2024") is one member, owning both its years;
 - coordinated questions, "Vem … och vad …?", "När … och varför …?", "Hur många …, och ungefär
   hur många …?": each clause that starts with its own question word is a part.
 
@@ -36,7 +37,9 @@ _COORDINATOR = re.compile(
 # A range's opening word belongs to the range, not to either member: "från 2019 till 2020".
 _RANGE_OPENING = re.compile(r"\b(?:från|mellan|from|between)\s+$", re.I)
 _COORDINATOR_WORDS = re.compile(rf"^\s*,?\s*(?:och|samt|respektive|till|eller|{_COMPARED}|and|or)?\s*(?:(?:för|i|år|in|for)\s+)?", re.I)
-_YEAR = re.compile(r"^\d{4}$")
+_YEAR = re.compile(r"^\d{4}(?:–\d{4})?$")
+# "kulturplanen 2016–2019 jämfört med planen 2021–2024": a period is one member, not two years.
+_PERIOD_DASH = re.compile(r"^\s*[-–—]\s*$")
 
 
 # The words that open a question, wherever they stand ("After its first meeting …, when was …").
@@ -110,7 +113,24 @@ def _spans(text: str, entities: tuple[str, ...]) -> list[tuple[int, int, str]]:
             if m.start() not in taken:
                 spans.append((m.start(), m.end(), entity))
                 taken.add(m.start())
-    return sorted(spans)
+    return _periods(text, sorted(spans))
+
+
+def _periods(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Two years joined only by a dash are one period ("2016–2019"), named by both years."""
+    merged: list[tuple[int, int, str]] = []
+    for span in spans:
+        if merged and "–" not in merged[-1][2] and _YEAR.match(merged[-1][2]) and _YEAR.match(span[2]) \
+                and _PERIOD_DASH.match(text[merged[-1][1]:span[0]]):
+            start, _, first = merged.pop()
+            span = (start, span[1], f"{first}–{span[2]}")
+        merged.append(span)
+    return merged
+
+
+def members_of(entity: str) -> tuple[str, ...]:
+    """The entities a member stands for: a period "2016–2019" stands for both its years."""
+    return tuple(entity.split("–")) if "–" in entity else (entity,)
 
 
 def _coordinated_group(text: str, entities: tuple[str, ...]) -> list[tuple[int, int, str]]:
@@ -157,7 +177,7 @@ def split_parts(question: str, entities: tuple[str, ...]) -> tuple[Part, ...]:
     """The question's parts, in order; a single-ask question is one part, itself."""
     clauses = _shared_clauses([c.strip() for c in _CLAUSE_BREAK.split(question) if c and c.strip()])
     clauses = clauses if len(clauses) > 1 else [question]
-    members = {e for clause in clauses for _, _, e in _coordinated_group(clause, entities)}
+    members = {m for clause in clauses for _, _, e in _coordinated_group(clause, entities) for m in members_of(e)}
     parts: list[Part] = []
     for i, clause in enumerate(clauses):
         # A clause that names nothing of its own ("…, och ungefär hur många aktörer deltog?") is
@@ -187,13 +207,13 @@ def _clause_parts(clause: str, entities: tuple[str, ...]) -> list[Part]:
         return [Part(clause, _entities_in(clause, entities))]
     start, end = group[0][0], group[-1][1]
     head = _RANGE_OPENING.sub("", clause[:start])
-    members = [e for _, _, e in group]
+    members = [m for _, _, e in group for m in members_of(e)]
     rest = tuple(e for e in _entities_in(clause, entities) if e not in members)
     parts = []
-    for i, (m_start, _, member) in enumerate(group):
+    for i, (m_start, m_end, member) in enumerate(group):
         # The member with the word that restates it ("översynen 2023"), which then stands in for
         # the first member's ("modellen 2010"); the coordinator before it dropped.
         restated = "" if i == 0 else _COORDINATOR_WORDS.sub("", clause[group[i - 1][1]:m_start])
         lead = re.sub(r"[a-zåäö]+\s+$", "", head) if restated.strip() else head
-        parts.append(Part(f"{lead}{restated}{member}{clause[end:]}", rest + (member,)))
+        parts.append(Part(f"{lead}{restated}{clause[m_start:m_end]}{clause[end:]}", rest + members_of(member)))
     return parts

@@ -193,6 +193,21 @@ def test_a_comparison_of_two_years_asks_about_each():
     ]
 
 
+def test_a_comparison_of_two_periods_asks_about_each_whole_period():
+    """Class: "… planen 2014–2017 jämfört med planen 2018–2021?" compares two periods; each
+    period is one member owning both its years, never a part cut between a period's years."""
+    parts = _parts("Vilka mål hade Region Halland i kulturplanen 2014–2017 jämfört med planen 2018-2021?")
+    assert [p.text for p in parts] == [
+        "Vilka mål hade Region Halland i kulturplanen 2014–2017?", "Vilka mål hade Region Halland i planen 2018-2021?"
+    ]
+    assert [p.own_entities for p in parts] == [("Halland", "2014", "2017"), ("Halland", "2018", "2021")]
+
+
+def test_a_single_period_is_one_part_naming_both_years():
+    parts = _parts("Vad gällde för Region Halland under planperioden 2014 – 2017?")
+    assert len(parts) == 1 and set(parts[0].own_entities) >= {"2014", "2017"}
+
+
 def test_an_elided_compound_is_one_name_not_two_asks():
     """"kultur- och fritidsnämnden när …" names one body; "och" there opens no new question."""
     assert len(_parts("Vem var ordförande i Region Blekinges kultur- och fritidsnämnd när nämnden sammanträdde?")) == 1
