@@ -53,6 +53,10 @@ class Part:
     # Names the rest of the question mentions that this part is still about ("… inför kulturplanen
     # 2013–2015, och ungefär hur många aktörer deltog?"); never another coordinated member.
     context_entities: tuple[str, ...] = ()
+    # The clauses before and after this part's own: what only later clauses ask is theirs, not
+    # this part's context.
+    preceding: str = ""
+    following: str = ""
 
 
 # Conjunctions that open a clause setting the scene rather than asking ("… när modellen infördes
@@ -191,7 +195,7 @@ def split_parts(question: str, entities: tuple[str, ...]) -> tuple[Part, ...]:
                 if e not in p.own_entities and e not in members
                 and (e in _scene_entities(clause, entities) or (inherits and e in named_before))
             )
-            parts.append(Part(p.text, p.own_entities, context))
+            parts.append(Part(p.text, p.own_entities, context, " ".join(clauses[:i]), " ".join(clauses[i + 1:])))
     return tuple(parts)
 
 

@@ -16,7 +16,7 @@ from assistant.answer_types import (
 from assistant.conversation import contextualize, is_english, is_follow_up, question_entities, standalone_question
 from assistant.glossary import swedish_equivalents, swedish_name
 from assistant.lexicon import general_idf, is_common_english, standard_spelling
-from assistant.parts import asking_clause, asking_phrase, split_parts, split_scene
+from assistant.parts import Part, asking_clause, asking_phrase, split_parts, split_scene
 from ingest.analyzer import SwedishAnalyzer
 from assistant.wording_question import wording_question
 from ingest.dates import MONTHS
@@ -295,9 +295,13 @@ class QueryAnalyzer:
             # infördes") and the rest of the question ("hur många aktörer deltog?" is about the
             # dialogue meetings of the clause before) are context, at half weight.
             context = self._answer_terms(scene, history, english, ()) if scene.strip() else {}
+            # A clause is complete without the clauses after it, which point back to it, not the
+            # reverse: "Hur stor är budgeten 2020 och hur mycket av det är regionbidrag?" asks
+            # first for the budget, whatever the later clause names.
+            later = self._later_terms(part, history, english)
             weights = dict(own) | {
                 t: 0.5 * w for t, w in (context | {t: w for t, w in question_terms.items() if t not in context}).items()
-                if t not in own
+                if t not in own and t not in later
             }
             counted = COUNTED.search(part.text)
             parts.append(QueryPart(
@@ -314,6 +318,13 @@ class QueryAnalyzer:
                 role_roots=self._role_roots(part.text, english),
             ))
         return tuple(parts)
+
+    def _later_terms(self, part: Part, history: tuple[str, ...], english: bool) -> frozenset[str]:
+        """Terms only the clauses after the part's own name."""
+        if not part.following.strip():
+            return frozenset()
+        return frozenset(self._answer_terms(part.following, history, english, ())) - frozenset(
+            self._answer_terms(f"{part.preceding} {part.text}", history, english, ()))
 
     def _speaker_terms(self, text: str, english: bool) -> frozenset[str]:
         head = None if english or not ANSWER_KINDS["statement"].asks.search(text) else speaker_head(text)

@@ -177,3 +177,11 @@ def test_an_everyday_word_the_corpus_lacks_does_not_outweigh_the_topic():
     weights = unseen.analyze("Vilka kulturområden fick ändå mest obligatoriska bidrag?").answer_terms
     assert weights[ANALYZER.stem("ändå")] < 3.0 and weights[ANALYZER.stem("fick")] < 3.0
     assert weights[ANALYZER.stem("obligatoriska")] == 6.2
+
+
+def test_a_part_borrows_the_earlier_clauses_terms_but_not_the_later_ones():
+    """Class: coordinated asks. The later clause ("hur mycket av det …") points back, so it borrows
+    the first clause's terms; the first clause borrows nothing only the later one names."""
+    first, second = QUERIES.analyze("Hur stor är nämndens budget 2021 och hur mycket av det är regionbidrag?").parts
+    assert ANALYZER.stem("regionbidrag") not in first.answer_terms
+    assert ANALYZER.stem("budget") in second.answer_terms and ANALYZER.stem("regionbidrag") in second.answer_terms
