@@ -82,6 +82,31 @@ class ExtractiveAnswerer:
                 chosen.append(covering)
         return chosen
 
+    def _with_spelled_out(
+        self, chosen: list[Candidate], answering: list[Candidate], candidates: list[Candidate], query: Query
+    ) -> list[Candidate]:
+        """Class: an answer that names a thing only by reference ("… har fått extra tilldelning
+        med anledning av styrelsens prioriteringar") while its passage spells the thing out in a
+        list introduced by that word ("Prioriteringarna handlar om: - …"), in a retrieved passage of
+        the same document (a chunk boundary may stand between them). The list follows the
+        sentence. Only a word the question does not use counts: the list then says what the
+        answer refers to, not merely more of what the question asks about."""
+        asked = set(query.answer_terms)
+        out: list[Candidate] = []
+        for cand in chosen:
+            out.append(cand)
+            if cand not in answering or cand.unit.is_list:
+                continue
+            introduced = cand.terms - asked
+            for other in candidates:
+                if not other.unit.is_list or other.hit.meta.doc_id != cand.hit.meta.doc_id or other in chosen or other in out:
+                    continue
+                lead = other.unit.text.partition("\n")[0]
+                if lead.rstrip().endswith(":") and introduced & self.analyzer.term_set(lead):
+                    out.append(other)
+                    break
+        return out
+
     @staticmethod
     def _evidence_terms(cand: Candidate) -> frozenset[str]:
         return cand.window
@@ -106,6 +131,7 @@ class ExtractiveAnswerer:
         prose = _prose_by_position(candidates)
         chosen = _with_antecedents(_distinct(chosen, keep=answering)[: self.max_units], prose)
         chosen = _with_following(chosen, answering, prose, self.answer_window)
+        chosen = self._with_spelled_out(chosen, answering, candidates, query)
         chosen = self._order(chosen, query, lead=answering[:1])
         # The same sentence or list in another document (another version of a page, a press
         # release quoting a plan) is not repeated but cited beside the one quoted.

@@ -514,3 +514,23 @@ def test_what_someone_said_is_answered_only_by_a_reported_statement():
     agenda = [_hit(0, "Dagordning kultur- och fritidsnämnden", "Kultur- och fritidsnämndens dagordning:\n"
                    "- Mötets öppnande\n- Remiss om kultursamverkansmodellen Ds 2017:8\n- Övrigt")]
     assert _missing("Vad svarade kultur- och fritidsnämnden på remissen om kultursamverkansmodellen Ds 2017:8?", agenda) == ["value"]
+
+
+def test_a_list_that_spells_out_what_the_answer_refers_to_follows_it():
+    """Class: the answering sentence names a thing by reference ("utifrån styrelsens kriterier")
+    and the document spells it out in a list introduced by that word, in another passage."""
+    list_passage = _hit(0, "Fördelning", "Styrelsen har beslutat om fördelningen. Kriterierna är:\n- hög konstnärlig kvalitet,\n- bred regional spridning.")
+    list_passage = list_passage.model_copy(update={"meta": list_passage.meta.model_copy(update={"doc_id": "doc-1", "chunk_id": "doc-1::0001", "chunk_index": 1})})
+    answering = _hit(1, "Fördelning", "Tre kommuner fick ett extra bidrag utifrån styrelsens kriterier. Beslutet togs i maj.")
+    answer = _answerer().answer(_query("Varför fick tre kommuner ett extra bidrag?"), [answering, list_passage])
+    assert "bred regional spridning" in answer.answer
+    assert answer.answer.index("styrelsens kriterier") < answer.answer.index("bred regional spridning")
+
+
+def test_a_list_introduced_only_by_words_the_question_uses_is_not_added():
+    """A list about what the question already names adds nothing the answer refers to."""
+    list_passage = _hit(0, "Bidrag", "Om bidrag till kommuner:\n- ansökan görs i mars,\n- besked ges i juni.")
+    list_passage = list_passage.model_copy(update={"meta": list_passage.meta.model_copy(update={"doc_id": "doc-1", "chunk_id": "doc-1::0001", "chunk_index": 1})})
+    answering = _hit(1, "Bidrag", "Tre kommuner fick ett extra bidrag eftersom de hade låga kostnader.")
+    answer = _answerer().answer(_query("Varför fick tre kommuner ett extra bidrag?"), [answering, list_passage])
+    assert "låga kostnader" in answer.answer and "besked ges i juni" not in answer.answer
