@@ -65,7 +65,7 @@ class ExtractiveAnswerer:
                 break
             if cand.score < self.relative_cutoff * best.score or cand.coverage < 0.5 * self.evidence.min_support:
                 continue
-            if any(_similar(cand.terms, c.terms) for c in chosen):
+            if any(_similar(self._words(cand), self._words(c)) for c in chosen):
                 continue  # the same sentence from another version of the same page
             chosen.append(cand)
         # "2010 respektive 2023": each thing the question names gets its best sentence, even
@@ -106,6 +106,13 @@ class ExtractiveAnswerer:
                     out.append(other)
                     break
         return out
+
+    def _words(self, cand: Candidate) -> frozenset[str]:
+        """The sentence's whole words, without the compound fragments its index terms add: two
+        versions of a page that say different things of "Kulturdatabasen" ("ägs gemensamt av
+        regioner och landsting" / "drivs sedan 2018 av Myndigheten för kulturanalys") share
+        most fragments of their long words, but few words."""
+        return frozenset(t for t, w in self.analyzer.analyze(cand.unit.text).items() if w >= 1.0)
 
     @staticmethod
     def _evidence_terms(cand: Candidate) -> frozenset[str]:

@@ -534,3 +534,24 @@ def test_a_list_introduced_only_by_words_the_question_uses_is_not_added():
     answering = _hit(1, "Bidrag", "Tre kommuner fick ett extra bidrag eftersom de hade låga kostnader.")
     answer = _answerer().answer(_query("Varför fick tre kommuner ett extra bidrag?"), [answering, list_passage])
     assert "låga kostnader" in answer.answer and "besked ges i juni" not in answer.answer
+
+
+def test_two_versions_of_a_page_that_state_different_things_are_both_quoted():
+    """Class: a page in two versions whose sentence changed ("ägs gemensamt av regioner och
+    landsting" -> "drivs sedan 2018 av Myndigheten för kulturanalys"). Long compounds give both
+    sentences most of their index terms; the words that differ are the news, so both stay."""
+    hits = [
+        _hit(0, "Redovisning", "Den kvantitativa redovisningen sker i Kulturdatabasen som sedan 2018 drivs av Myndigheten för kulturanalys."),
+        _hit(1, "Redovisning", "Den kvantitativa redovisningen sker i Kulturdatabasen som ägs gemensamt av regioner och landsting.", published="2016-01-01"),
+    ]
+    answer = _answerer().answer(_query("Vem driver Kulturdatabasen?"), hits)
+    assert "Myndigheten för kulturanalys" in answer.answer and "regioner och landsting" in answer.answer
+
+
+def test_the_same_sentence_in_two_versions_of_a_page_is_quoted_once():
+    hits = [
+        _hit(0, "Redovisning", "Den kvantitativa redovisningen sker i Kulturdatabasen som drivs av Myndigheten för kulturanalys."),
+        _hit(1, "Redovisning", "Den årliga kvantitativa redovisningen sker i Kulturdatabasen som drivs av Myndigheten för kulturanalys.", published="2016-01-01"),
+    ]
+    answer = _answerer().answer(_query("Vem driver Kulturdatabasen?"), hits)
+    assert answer.answer.count("Myndigheten för kulturanalys") == 1
