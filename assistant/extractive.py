@@ -112,7 +112,7 @@ class ExtractiveAnswerer:
         versions of a page that say different things of "Kulturdatabasen" ("ägs gemensamt av
         regioner och landsting" / "drivs sedan 2018 av Myndigheten för kulturanalys") share
         most fragments of their long words, but few words."""
-        return frozenset(t for t, w in self.analyzer.analyze(cand.unit.text).items() if w >= 1.0)
+        return frozenset(self.analyzer.analyze_query(cand.unit.text))
 
     @staticmethod
     def _evidence_terms(cand: Candidate) -> frozenset[str]:
