@@ -33,6 +33,13 @@ def test_rare_words_in_general_language():
     assert is_rare_english("kulturaftaler") and not is_rare_english("agreements")
 
 
+def test_an_uncommon_inflection_of_an_ordinary_word_is_not_rare():
+    """Class: everyday verbs in a less frequent form ("utgjordes", "skötts": each under 3.0 on
+    its own) belong to a common family ("utgjorde", "sköttes"); a rare topic word stays rare."""
+    assert not is_rare_swedish("utgjordes") and not is_rare_swedish("skötts")
+    assert is_rare_swedish("parkeringsregler") and is_rare_swedish("kulturkoffertn")
+
+
 @pytest.mark.parametrize(("chat", "written"), [
     ("hur mkt fick skåne 2019", "hur mycket fick skåne 2019"),
     ("vilka 5 regioner va först me i modellen?", "vilka 5 regioner var först med i modellen?"),
