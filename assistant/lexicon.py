@@ -19,8 +19,9 @@ import math
 import re
 from functools import lru_cache
 
-import Stemmer
 from wordfreq import iter_wordlist, zipf_frequency
+
+from ingest.analyzer import swedish_stem
 
 _WORD = re.compile(r"[A-Za-zÅÄÖåäöÉé]+")
 # Below this a word is rare in general Swedish, or English (about once per million words): "remiss" 3.3,
@@ -59,21 +60,18 @@ def is_rare_swedish(word: str) -> bool:
     """Rare in general Swedish, in every inflection: "utgjordes" (2.9) is a form of the ordinary
     "utgjorde" (3.7), "skötts" of "sköttes", so a question using it is not about a rare topic."""
     word = word.lower()
-    return zipf(word, "sv") < RARE_SWEDISH and _SWEDISH_STEMMER.stemWord(word) not in _common_swedish_stems()
-
-
-# The Snowball stemmer the index uses (ingest.analyzer), so a family is what the index conflates.
-_SWEDISH_STEMMER = Stemmer.Stemmer("swedish")
+    return zipf(word, "sv") < RARE_SWEDISH and swedish_stem(word) not in _common_swedish_stems()
 
 
 @lru_cache(maxsize=1)
 def _common_swedish_stems() -> frozenset[str]:
-    """Stems of the words at or above RARE_SWEDISH (about 31,000 words, 0.6 s once)."""
+    """The index's stems (ingest.analyzer) of the words at or above RARE_SWEDISH, so a family is
+    what the index conflates (about 31,000 words, 0.6 s once)."""
     stems = set()
     for word in iter_wordlist("sv"):  # most frequent first
         if zipf(word, "sv") < RARE_SWEDISH:
             break
-        stems.add(_SWEDISH_STEMMER.stemWord(word))
+        stems.add(swedish_stem(word))
     return frozenset(stems)
 
 

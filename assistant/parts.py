@@ -37,7 +37,7 @@ _COORDINATOR = re.compile(
 # A range's opening word belongs to the range, not to either member: "från 2019 till 2020".
 _RANGE_OPENING = re.compile(r"\b(?:från|mellan|from|between)\s+$", re.I)
 _COORDINATOR_WORDS = re.compile(rf"^\s*,?\s*(?:och|samt|respektive|till|eller|{_COMPARED}|and|or)?\s*(?:(?:för|i|år|in|for)\s+)?", re.I)
-_YEAR = re.compile(r"^\d{4}(?:–\d{4})?$")
+_YEAR = re.compile(r"^\d{4}$")
 # "kulturplanen 2016–2019 jämfört med planen 2021–2024": a period is one member, not two years.
 _PERIOD_DASH = re.compile(r"^\s*[-–—]\s*$")
 
@@ -106,7 +106,7 @@ def asking_phrase(text: str, words: int = 4) -> str:
 
 
 def _kind(entity: str) -> str:
-    return "year" if _YEAR.match(entity) else "number" if entity[:1].isdigit() else "name"
+    return "year" if _YEAR.match(members_of(entity)[0]) else "number" if entity[:1].isdigit() else "name"
 
 
 def _spans(text: str, entities: tuple[str, ...]) -> list[tuple[int, int, str]]:
@@ -124,8 +124,7 @@ def _periods(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, in
     """Two years joined only by a dash are one period ("2016–2019"), named by both years."""
     merged: list[tuple[int, int, str]] = []
     for span in spans:
-        if merged and "–" not in merged[-1][2] and _YEAR.match(merged[-1][2]) and _YEAR.match(span[2]) \
-                and _PERIOD_DASH.match(text[merged[-1][1]:span[0]]):
+        if merged and _YEAR.match(merged[-1][2]) and _YEAR.match(span[2]) and _PERIOD_DASH.match(text[merged[-1][1]:span[0]]):
             start, _, first = merged.pop()
             span = (start, span[1], f"{first}–{span[2]}")
         merged.append(span)

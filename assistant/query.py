@@ -298,7 +298,7 @@ class QueryAnalyzer:
             # A clause is complete without the clauses after it, which point back to it, not the
             # reverse: "Hur stor är budgeten 2020 och hur mycket av det är regionbidrag?" asks
             # first for the budget, whatever the later clause names.
-            later = self._later_terms(part, history, english)
+            later = self._later_terms(part, english)
             weights = dict(own) | {
                 t: 0.5 * w for t, w in (context | {t: w for t, w in question_terms.items() if t not in context}).items()
                 if t not in own and t not in later
@@ -319,12 +319,13 @@ class QueryAnalyzer:
             ))
         return tuple(parts)
 
-    def _later_terms(self, part: Part, history: tuple[str, ...], english: bool) -> frozenset[str]:
-        """Terms only the clauses after the part's own name."""
+    def _later_terms(self, part: Part, english: bool) -> frozenset[str]:
+        """Terms only the clauses after the part's own name. From the question alone: what an
+        earlier turn adds is context for every part, not something a later clause names."""
         if not part.following.strip():
             return frozenset()
-        return frozenset(self._answer_terms(part.following, history, english, ())) - frozenset(
-            self._answer_terms(f"{part.preceding} {part.text}", history, english, ()))
+        return frozenset(self._answer_terms(part.following, (), english, ())) - frozenset(
+            self._answer_terms(f"{part.preceding} {part.text}", (), english, ()))
 
     def _speaker_terms(self, text: str, english: bool) -> frozenset[str]:
         head = None if english or not ANSWER_KINDS["statement"].asks.search(text) else speaker_head(text)

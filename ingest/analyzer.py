@@ -35,6 +35,22 @@ import Stemmer
 # Snowball's Swedish rules differ between PyStemmer majors (3.x strips "-et": arbetet -> arbet),
 # so postings written under one major are wrong for another; the signature says which one.
 _STEMMER_MAJOR = version("PyStemmer").split(".")[0]
+# PyStemmer objects are not thread-safe; the Chainlit app analyses queries from worker threads.
+_LOCAL = threading.local()
+
+
+def swedish_stem(word: str) -> str:
+    """The index's stem of a lowercased word: Snowball Swedish, with neuter plurals in "-ena"."""
+    stemmer = getattr(_LOCAL, "stemmer", None)
+    if stemmer is None:
+        stemmer = _LOCAL.stemmer = Stemmer.Stemmer("swedish")
+    # Snowball's Swedish rules know the plural definite "-arna/-erna/-orna" but not the "-ena"
+    # of neuter nouns ending in a vowel: "områdena" stems to "områden", "områden" and
+    # "område" to "områd". Read as its "-en" form, the word joins its other forms. Short words
+    # are left alone: "förena" is a verb, not the plural of "före".
+    if len(word) >= 7 and word.endswith("ena"):
+        word = word[:-1]
+    return stemmer.stemWord(word)
 
 # Function words only; domain words (kultur, region, plan, bidrag, ...) must never be here.
 STOP_WORDS: frozenset[str] = frozenset("""
@@ -69,8 +85,6 @@ class SwedishAnalyzer:
         self.min_part_len = min_part_len
         self.min_rest_len = min_rest_len
         self.stop_words = stop_words
-        # PyStemmer objects are not thread-safe; the Chainlit app analyses queries from worker threads.
-        self._local = threading.local()
         self._expand = lru_cache(maxsize=200_000)(self._expand_uncached)
         # Passages are analysed again by the reranker and the answerer for every question that
         # retrieves them; their term sets are worth keeping.
@@ -85,16 +99,7 @@ class SwedishAnalyzer:
         )
 
     def stem(self, word: str) -> str:
-        stemmer = getattr(self._local, "stemmer", None)
-        if stemmer is None:
-            stemmer = self._local.stemmer = Stemmer.Stemmer("swedish")
-        # Snowball's Swedish rules know the plural definite "-arna/-erna/-orna" but not the "-ena"
-        # of neuter nouns ending in a vowel: "områdena" stems to "områden", "områden" and
-        # "område" to "områd". Read as its "-en" form, the word joins its other forms. Short words
-        # are left alone: "förena" is a verb, not the plural of "före".
-        if len(word) >= 7 and word.endswith("ena"):
-            word = word[:-1]
-        return stemmer.stemWord(word)
+        return swedish_stem(word)
 
     def tokens(self, text: str) -> list[str]:
         """Lowercased surface tokens, legal references normalised, stop words and noise removed."""
