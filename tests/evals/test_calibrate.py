@@ -1,25 +1,43 @@
-"""The abstention threshold is chosen by a stated rule from the dev trade-off table."""
+"""The abstention threshold is chosen by a stated rule from the dev trade-off table: the facts a
+threshold keeps and the unanswerable questions it refuses, weighed per question."""
 
-from evals.calibrate import choose, sweep
-
-# (answerable, refused by the rare-word rule, each part's best support)
-ROWS = [
-    (True, False, [0.5]), (True, False, [0.22]), (True, False, [0.12, 0.6]), (True, False, [0.08]),
-    (False, False, [0.3]), (False, False, [0.18]), (False, True, [0.9]), (False, False, [-1.0]),
-]
+from evals.calibrate import choose, credit, summarise
 
 
-def test_a_question_is_refused_when_no_part_reaches_the_threshold_or_a_rare_word_refuses_it():
-    at = {row["threshold"]: row for row in sweep(ROWS, thresholds=(0.1, 0.2, 0.25))}
-    assert at[0.1]["false_abstention"] == 0.25  # only the 0.08 question
-    assert at[0.1]["unanswerable_refused"] == 0.5  # rare word and the unsupported one
-    assert at[0.2]["unanswerable_refused"] == 0.75  # now the 0.18 one too
-    assert at[0.25]["false_abstention"] == 0.5  # the 0.22 question joins; 0.6 still carries the two-part one
+def record(answerable: bool, abstained: bool, fact_recall: float | None = None) -> dict:
+    return {"answerable": answerable, "abstained": abstained, "fact_recall": fact_recall}
 
 
-def test_the_rule_refuses_the_most_unanswerable_within_the_false_abstention_bound():
-    table = sweep(ROWS, thresholds=(0.1, 0.2, 0.25, 0.35))
-    assert choose(table, max_false_abstention=0.25) == 0.2
-    assert choose(table, max_false_abstention=0.5) == 0.35
+def test_credit_counts_facts_of_answered_questions_and_refusals_of_unanswerable_ones():
+    assert credit(record(True, False, 0.5)) == 0.5
+    assert credit(record(True, True, 1.0)) == 0.0  # a refused answerable question keeps no facts
+    assert credit(record(False, True)) == 1.0
+    assert credit(record(False, False)) == 0.0
+
+
+def test_a_threshold_that_refuses_one_more_unanswerable_but_drops_more_facts_scores_lower():
+    low = summarise(0.2, [record(True, False, 1.0), record(True, False, 1.0), record(False, False)])
+    # One more refusal of the unanswerable question, but both answers lose most of their facts.
+    high = summarise(0.3, [record(True, False, 0.25), record(True, False, 0.25), record(False, True)])
+    assert high["unanswerable_refused"] > low["unanswerable_refused"]
+    assert low["credit"] > high["credit"]
+    assert choose([low, high], max_false_abstention=0.05) == 0.2
+
+
+def row(threshold: float, credit: float, false_abstention: float = 0.0) -> dict:
+    return {"threshold": threshold, "credit": credit, "false_abstention": false_abstention}
+
+
+def test_the_rule_takes_the_middle_of_the_best_plateau_within_the_false_abstention_bound():
+    table = [row(0.1, 0.90), row(0.15, 0.93), row(0.2, 0.93), row(0.25, 0.93), row(0.3, 0.95, false_abstention=0.1)]
+    assert choose(table, max_false_abstention=0.05) == 0.2  # 0.3 scores best but refuses too many answerable
+    assert choose(table, max_false_abstention=0.2) == 0.3
+    # An even plateau: the upper of its two middle thresholds.
+    assert choose([row(0.1, 0.9), row(0.15, 0.9), row(0.2, 0.8)], max_false_abstention=0.05) == 0.15
     # Nothing within the bound: the lowest threshold, which refuses least.
-    assert choose(table, max_false_abstention=0.0) == 0.1
+    assert choose([row(0.2, 0.9, 0.2), row(0.1, 0.8, 0.3)], max_false_abstention=0.05) == 0.1
+
+
+def test_the_longest_of_two_equally_good_plateaus_wins():
+    table = [row(0.1, 0.93), row(0.15, 0.90), row(0.2, 0.93), row(0.25, 0.93), row(0.3, 0.93)]
+    assert choose(table, max_false_abstention=0.05) == 0.25
