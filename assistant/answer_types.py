@@ -91,6 +91,17 @@ ROLE = re.compile(rf"\b{_ROLE}", re.I)
 _PERSON_VERB = re.compile(
     r"\b(?:vem|vilka|who)\s+(?:efterträdde|modererade|ledde|justerade|undertecknade|succeeded|moderated|chaired|led|signed)\b", re.I
 )
+# "Vilka undertecknade lagen?", "Vilket statsråd skrev under …?", "Which ministers signed it?": who
+# signed a text. A signature names no role ("FREDRIK REINFELDT"), so the kind asks for a person.
+SIGNING = re.compile(
+    r"\b(?:vem|vilka|vilken|vilket|who|which)\b(?:\s+[\wåäö]+){0,2}?\s+"
+    r"(?:undertecknade|undertecknat|skrev\s+under|skrivit\s+under|signerade|signerat|signed)\b",
+    re.I,
+)
+# A statute is signed under this formula, which a question about its signatories never uses;
+# retrieval searches for it as well (assistant.query), or the signature lines are not found.
+STATUTE_SIGNATURE = "På regeringens vägnar"
+STATUTE = re.compile(r"\b(?:lag|lagen|lagens|förordning\w*|sfs|act|ordinance)\b|\b\d{4}:\d+\b", re.I)
 # A Swedish compound's last part says what it names: "Blekinge Folkhögskola", "Skånes Dansteater"
 # and "Västra Götalandsregionen" are places and organisations, not people.
 _PLACE_HEADS = (
@@ -198,7 +209,7 @@ ANSWER_KINDS: dict[str, AnswerKind] = {
         re.compile(
             rf"\b(?:vem|who)\s+(?:var|är|blir|blev|e|was|is|utsågs\s+till|valdes\s+till|förordnades\s+som)\s+(?:[\wåäö']+\s+){{0,2}}?{_ROLE}|"
             rf"\b(?:vilka|vilken|which)\s+(?:[\wåäö]+\s+)?{_ROLE}|\bvad\s+hette\s+(?:[\wåäö]+\s+)?{_ROLE}|"
-            rf"{_PERSON_VERB.pattern}",
+            rf"{_PERSON_VERB.pattern}|{SIGNING.pattern}",
             re.I,
         ),
         _PERSON_NAME,

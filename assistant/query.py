@@ -11,7 +11,8 @@ from collections.abc import Callable
 from pydantic import BaseModel, ConfigDict
 
 from assistant.answer_types import (
-    AMOUNT_HEADING, ANSWER_KINDS, COUNTED, NEGATION, PARTICIPANT_WORDS, PARTICIPATION, ROLE, speaker_head, without_asking_phrases,
+    AMOUNT_HEADING, ANSWER_KINDS, COUNTED, NEGATION, PARTICIPANT_WORDS, PARTICIPATION, ROLE, SIGNING, STATUTE, STATUTE_SIGNATURE,
+    speaker_head, without_asking_phrases,
 )
 from assistant.conversation import contextualize, is_english, is_follow_up, question_entities, standalone_question
 from assistant.glossary import swedish_equivalents, swedish_name
@@ -200,6 +201,8 @@ class QueryAnalyzer:
         base = standalone or question
         search = f"{base} {swedish_equivalents(base)}" if english else base
         search_text = f"{history[-1]} {search}" if follow_up else search
+        if SIGNING.search(question) and STATUTE.search(f"{resolved_text} {search_text}"):
+            search_text = f"{search_text} {STATUTE_SIGNATURE}"
         entities, terms_of_entity = self._entities(question, english)
         entity_terms = tuple(g for g in (terms_of_entity[e] for e in entities) if g)
         if follow_up and resolved_text != question:

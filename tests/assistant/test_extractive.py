@@ -264,6 +264,11 @@ def test_a_second_ask_gets_its_own_sentence_rather_than_the_first_asks():
     ("person", "Vad hette chefen för Kulturavdelningen?", True),
     ("person", "Vem efterträdde Kennet Johansson som generaldirektör?", True),
     ("person", "Who chaired the evaluation group?", True),
+    # Who signed a text: a signature names no role.
+    ("person", "Vilka undertecknade lagen när den utfärdades?", True),
+    ("person", "Vilket statsråd skrev under förordningen?", True),
+    ("person", "Which ministers signed it?", True),
+    ("person", "När skrev Kulturrådet och Region Skåne under avsiktsförklaringen?", False),
     ("person", "Vem utser ledamöterna i kulturnämnden?", False),  # a body appoints them
     ("person", "Vem beslutar om statsbidraget?", False),
     # What someone said, told from what a text says.
@@ -555,3 +560,15 @@ def test_the_same_sentence_in_two_versions_of_a_page_is_quoted_once():
     ]
     answer = _answerer().answer(_query("Vem driver Kulturdatabasen?"), hits)
     assert answer.answer.count("Myndigheten för kulturanalys") == 1
+
+
+def test_who_signed_a_statute_is_answered_by_its_signature_lines():
+    """Class: who signed a law or an ordinance. The signature ("FREDRIK REINFELDT") is a line of
+    its own under the formula "På regeringens vägnar"; it holds no word of the question."""
+    hits = [_hit(0, "Lag om fördelning av vissa statsbidrag", "2 § Regeringen får meddela föreskrifter om "
+                 "regionala kulturplaner. Denna lag träder i kraft den 1 januari 2011.\n\nPå regeringens vägnar"
+                 "\n\nFREDRIK REINFELDT\n\nLENA ADELSOHN LILJEROTH\n(Kulturdepartementet)", section="2 §")]
+    history = ["Vilken lag ger regionerna rätt att fördela vissa statsbidrag?"]
+    query = _query("Och vilka skrev under den?", history)
+    answer = _answerer().answer(query, hits)
+    assert not answer.abstained and "FREDRIK REINFELDT" in answer.answer and "LENA ADELSOHN LILJEROTH" in answer.answer

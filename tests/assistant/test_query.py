@@ -185,3 +185,18 @@ def test_a_part_borrows_the_earlier_clauses_terms_but_not_the_later_ones():
     first, second = QUERIES.analyze("Hur stor är nämndens budget 2021 och hur mycket av det är regionbidrag?").parts
     assert ANALYZER.stem("regionbidrag") not in first.answer_terms
     assert ANALYZER.stem("budget") in second.answer_terms and ANALYZER.stem("regionbidrag") in second.answer_terms
+
+
+@pytest.mark.parametrize(("question", "history", "searches_formula"), [
+    ("Vilka skrev under lagen (2010:1919)?", [], True),
+    ("Which ministers signed the ordinance?", [], True),
+    ("Och vilka undertecknade den?", ["Vilken lag ger regionerna rätt att fördela statsbidrag?"], True),
+    # A signed text that is no statute, and a statute question that asks no signatory.
+    ("Vem skrev under avsiktsförklaringen?", [], False),
+    ("När utfärdades lagen (2010:1919)?", [], False),
+])
+def test_a_question_for_a_statutes_signatories_also_searches_for_the_signature_formula(question, history, searches_formula):
+    """Class: who signed a law or an ordinance; the signature lines stand under "På regeringens
+    vägnar", a phrase the question never uses, so retrieval must search for it."""
+    query = QUERIES.analyze(question, history)
+    assert ("regeringens vägnar" in query.search_text) is searches_formula
