@@ -172,6 +172,9 @@ def _answer_kinds(clause: str) -> tuple[str, ...]:
 
 # Verbs that ask for a role's holder, and the role noun's root ("justerare", "moderator").
 _ROLE_VERB_ROOTS = {"justerade": "juste", "justerar": "juste", "modererade": "moder", "modererar": "moder"}
+# An English question names the role by a verb the Swedish documents write as a noun: "who
+# chaired the group?" is answered by "Björn Wiechel (S), ordförande", not by whoever is named.
+_ENGLISH_ROLE_VERB_ROOTS = {"chaired": "ordfö", "chairs": "ordfö", "moderated": "moder", "moderates": "moder"}
 
 
 class QueryAnalyzer:
@@ -335,8 +338,10 @@ class QueryAnalyzer:
         return frozenset({self.analyzer.stem(head.lower())}) if head else frozenset()
 
     def _role_roots(self, text: str, english: bool) -> frozenset[str]:
-        if english or not ANSWER_KINDS["person"].asks.search(text):
+        if not ANSWER_KINDS["person"].asks.search(text):
             return frozenset()
+        if english:
+            return frozenset(root for verb, root in _ENGLISH_ROLE_VERB_ROOTS.items() if re.search(rf"\b{verb}\b", text, re.I))
         roles = frozenset(self.analyzer.stem(m.group().split()[-1].lower())[:5] for m in ROLE.finditer(text))
         # "Vem justerade/modererade …?" asks for the holder of a role the verb names: "Justerare:
         # Anna Ek", "Lars Nordström, moderator". A verb with no role noun ("ledde") stays free.

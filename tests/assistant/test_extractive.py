@@ -572,3 +572,13 @@ def test_who_signed_a_statute_is_answered_by_its_signature_lines():
     query = _query("Och vilka skrev under den?", history)
     answer = _answerer().answer(query, hits)
     assert not answer.abstained and "FREDRIK REINFELDT" in answer.answer and "LENA ADELSOHN LILJEROTH" in answer.answer
+
+
+def test_who_chaired_in_english_is_answered_by_the_person_named_as_chair():
+    """Class: an English question naming the role by a verb ("who chaired …?") that the Swedish
+    documents write as a noun ("ordförande"): a person named in another capacity is no answer."""
+    hits = [_hit(0, "Uppföljning", "Underlagen till uppföljningen har tagits fram av sekretariatschefen Christer Åström. "
+                 "Björn Wiechel (S), ordförande")]
+    query = _query("Who chaired the follow-up group?")
+    best = _answerer().evidence.support(query, query.parts[0], _answerer().candidates(query, hits)).best
+    assert best is not None and "Wiechel" in best.unit.text
