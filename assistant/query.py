@@ -170,11 +170,13 @@ def _answer_kinds(clause: str) -> tuple[str, ...]:
     return tuple(name for name, kind in ANSWER_KINDS.items() if kind.asked_in(phrase, clause))
 
 
-# Verbs that ask for a role's holder, and the role noun's root ("justerare", "moderator").
-_ROLE_VERB_ROOTS = {"justerade": "juste", "justerar": "juste", "modererade": "moder", "modererar": "moder"}
-# An English question names the role by a verb the Swedish documents write as a noun: "who
-# chaired the group?" is answered by "Björn Wiechel (S), ordförande", not by whoever is named.
-_ENGLISH_ROLE_VERB_ROOTS = {"chaired": "ordfö", "chairs": "ordfö", "moderated": "moder", "moderates": "moder"}
+# Verbs that ask for a role's holder, and the role noun's root ("justerare", "moderator"). An
+# English question names the role by a verb the Swedish documents write as a noun: "who chaired
+# the group?" is answered by "Björn Wiechel (S), ordförande", not by whoever is named.
+_ROLE_VERB_ROOTS = {
+    "justerade": "juste", "justerar": "juste", "modererade": "moder", "modererar": "moder",
+    "chaired": "ordfö", "chairs": "ordfö", "moderated": "moder", "moderates": "moder",
+}
 
 
 class QueryAnalyzer:
@@ -340,12 +342,13 @@ class QueryAnalyzer:
     def _role_roots(self, text: str, english: bool) -> frozenset[str]:
         if not ANSWER_KINDS["person"].asks.search(text):
             return frozenset()
-        if english:
-            return frozenset(root for verb, root in _ENGLISH_ROLE_VERB_ROOTS.items() if re.search(rf"\b{verb}\b", text, re.I))
-        roles = frozenset(self.analyzer.stem(m.group().split()[-1].lower())[:5] for m in ROLE.finditer(text))
-        # "Vem justerade/modererade …?" asks for the holder of a role the verb names: "Justerare:
-        # Anna Ek", "Lars Nordström, moderator". A verb with no role noun ("ledde") stays free.
-        return roles | frozenset(root for verb, root in _ROLE_VERB_ROOTS.items() if re.search(rf"\b{verb}\b", text, re.I))
+        # "Vem justerade/modererade …?", "Who chaired …?" asks for the holder of a role the verb
+        # names: "Justerare: Anna Ek", "Lars Nordström, moderator". A verb with no role noun
+        # ("ledde") stays free.
+        verb_roots = frozenset(root for verb, root in _ROLE_VERB_ROOTS.items() if re.search(rf"\b{verb}\b", text, re.I))
+        if english:  # an English role noun ("chair", "director") is no Swedish stem
+            return verb_roots
+        return verb_roots | frozenset(self.analyzer.stem(m.group().split()[-1].lower())[:5] for m in ROLE.finditer(text))
 
     def _unindexed(self, terms: dict[str, float]) -> frozenset[str]:
         """The terms whose idf is that of a term no passage contains."""

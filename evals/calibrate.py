@@ -14,8 +14,8 @@ out), which counting refusals alone does not see. So the rule weighs both, per q
 and picks the threshold with the highest mean credit while false abstention stays within the
 bound. Neighbouring thresholds often tie (no dev question's support lies between them): of such
 a plateau it takes the middle, the point furthest from both edges, where unseen questions start
-to be lost (an even plateau: the upper of its two middle points, which refuses more). Run it on dev only; the test split is
-read as aggregates in `eval report`.
+to be lost (an even plateau: the upper of its two middle points, which refuses more). Run it on
+dev only; the test split is read as aggregates in `eval report`.
 """
 
 from __future__ import annotations
@@ -62,11 +62,11 @@ def choose(table: list[dict], max_false_abstention: float) -> float:
     """The middle of the longest run of consecutive thresholds with the best credit within the
     bound; with none within the bound, the lowest threshold, which refuses least."""
     rows = sorted(table, key=lambda row: row["threshold"])
-    allowed = [row for row in rows if row["false_abstention"] <= max_false_abstention]
-    if not allowed:
+    allowed = [row["false_abstention"] <= max_false_abstention for row in rows]
+    if not any(allowed):
         return rows[0]["threshold"]
-    best = max(round(row["credit"], 9) for row in allowed)
-    on_best = [row in allowed and round(row["credit"], 9) == best for row in rows]
+    best = max(round(row["credit"], 9) for row, ok in zip(rows, allowed) if ok)
+    on_best = [ok and round(row["credit"], 9) == best for row, ok in zip(rows, allowed)]
     runs = [[row["threshold"] for row, _ in group] for on, group in groupby(zip(rows, on_best), key=lambda x: x[1]) if on]
     plateau = max(runs, key=len)
     return plateau[len(plateau) // 2]
