@@ -4,6 +4,9 @@ sentence selection are not, so domain words get their Swedish equivalents append
 from __future__ import annotations
 
 import re
+import threading
+
+import Stemmer
 
 # Multi-word entries first: they must win over their single words.
 EN_TO_SV: dict[str, str] = {
@@ -68,7 +71,31 @@ EN_TO_SV: dict[str, str] = {
     "swedish": "svenska",
     "scania": "Skåne",
 }
-_PATTERN = re.compile(r"\b(" + "|".join(sorted(map(re.escape, EN_TO_SV), key=len, reverse=True)) + r")\b", re.I)
+_STEMMER = threading.local()
+
+
+def _stem(word: str) -> str:
+    stemmer = getattr(_STEMMER, "stemmer", None)
+    if stemmer is None:  # PyStemmer objects are not thread-safe
+        stemmer = _STEMMER.stemmer = Stemmer.Stemmer("english")
+    return stemmer.stemWord(word.lower().replace("’", "'").removesuffix("'s"))
+
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+
+
+def _stems(phrase: str) -> tuple[str, ...]:
+    return tuple(_stem(w) for w in _WORD.findall(phrase))
+
+
+# Entries by the English stems of their words, so that an entry matches its inflections ("laws",
+# "ordinances", "culture plans"); entries sharing stems ("evaluate", "evaluation") pool their
+# Swedish words.
+_BY_STEMS: dict[tuple[str, ...], str] = {}
+for _english, _swedish in EN_TO_SV.items():
+    _key = _stems(_english)
+    _BY_STEMS[_key] = " ".join(dict.fromkeys(f"{_BY_STEMS.get(_key, '')} {_swedish}".split()))
+_LONGEST = max(len(k) for k in _BY_STEMS)
 
 
 def swedish_name(name: str) -> str | None:
@@ -77,5 +104,18 @@ def swedish_name(name: str) -> str | None:
 
 
 def swedish_equivalents(question: str) -> str:
-    """Swedish words for the English domain words in `question` ('' when there are none)."""
-    return " ".join(dict.fromkeys(EN_TO_SV[m.group(1).lower()] for m in _PATTERN.finditer(question)))
+    """Swedish words for the English domain words in `question` ('' when there are none), the
+    longest entry first at each word ("culture plan" before "plan")."""
+    stems = _stems(question)
+    found: list[str] = []
+    i = 0
+    while i < len(stems):
+        for size in range(min(_LONGEST, len(stems) - i), 0, -1):
+            swedish = _BY_STEMS.get(stems[i:i + size])
+            if swedish:
+                found.append(swedish)
+                i += size
+                break
+        else:
+            i += 1
+    return " ".join(dict.fromkeys(found))

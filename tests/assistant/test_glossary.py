@@ -1,0 +1,28 @@
+"""English domain words get their Swedish equivalents, in any inflection."""
+
+from assistant.glossary import swedish_equivalents, swedish_name
+
+
+def test_plural_and_inflected_forms_match_their_entry():
+    swedish = swedish_equivalents("Which laws and ordinances regulate the culture plans?").split()
+    assert {"lag", "förordning", "kulturplan"} <= set(swedish)
+
+
+def test_longest_entry_wins_over_its_words():
+    # "cultural cooperation model" is one entry; "model" alone has none.
+    assert swedish_equivalents("What is the cultural cooperation model?") == "kultursamverkansmodellen"
+    assert "Statens kulturråd" in swedish_equivalents("How does the Swedish Arts Council decide?")
+
+
+def test_entries_sharing_a_stem_pool_their_words():
+    swedish = swedish_equivalents("Who evaluates the model?").split()
+    assert {"utvärdera", "utvärdering"} <= set(swedish)
+
+
+def test_no_domain_word_gives_nothing():
+    assert swedish_equivalents("Where is the nearest bus stop?") == ""
+
+
+def test_names_keep_their_exact_spelling():
+    assert swedish_name("Sweden's") == "Sveriges"
+    assert swedish_name("Scania") == "Skåne"
