@@ -42,6 +42,24 @@ NEGATION = re.compile(
     r"not|never|none|absent|without|except\w*|missing)\b",
     re.I,
 )
+# A question's exception ("Vilka ledamöter, förutom ordföranden, …?", "which regions besides
+# Skåne") sets a thing aside and asks for the rest: the answer lists the others, it need not
+# negate anything. Only negation and absence make a question ask for what did not happen.
+_EXCEPTION = re.compile(r"\b(?:undantag\w*|förutom|utom|except\w*|besides|apart\s+from)\b", re.I)
+
+
+# What the exception sets aside: the words after it, up to the clause's end.
+_EXCEPTED = re.compile(rf"{_EXCEPTION.pattern}\s+(?:för\s+|for\s+)?([^,;:?!]+)", re.I)
+
+
+def asks_negation(clause: str) -> bool:
+    return bool(NEGATION.search(_EXCEPTION.sub(" ", clause)))
+
+
+def excepted_spans(text: str) -> list[tuple[int, int]]:
+    """Where `text` names what an exception sets aside ("förutom ordföranden Björn Wiechel"):
+    the answer need not name it."""
+    return [m.span(1) for m in _EXCEPTED.finditer(text)]
 
 
 # A sum of money the question goes on to name ("… Region Skånes statsbidrag …", "… regionbidraget …").
@@ -86,6 +104,11 @@ _ROLE = (r"(?:ordförande\w*|vice\s+ordförande|moderator\w*|generaldirektör\w*
          r"ledamot\w*|ledamöter\w*|justerare\w*|sekreterare\w*|\w*minister\w*|regionråd\w*|kommunalråd\w*|"
          r"chair\w*|director\w*|ministers?)\b")
 ROLE = re.compile(rf"\b{_ROLE}", re.I)
+# Class: who the members of a body are, read from a list that marks each elected member by party
+# ("Isabella Hökmark (M)", "Michael Sjöö (S)"), as signature blocks and attendance lists of
+# committees and parliamentary groups do: the party letters say what "ledamot" would.
+MEMBER_ROLE_ROOT = "ledam"
+PARTY_MEMBER = re.compile(r"\b[A-ZÅÄÖ][\wåäöé-]+(?:\s+[A-ZÅÄÖ][\wåäöé-]+)+,?\s*\((?:S|M|SD|MP|C|V|KD|L|FP)\)")
 # "Vem ledde …?", "Vem efterträdde …?": the verb asks for a person, and the sentence naming one
 # seldom repeats it ("Kulturnämndens ordförande Yngve Petersson").
 _PERSON_VERB = re.compile(

@@ -30,7 +30,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Literal
 
-from assistant.answer_types import ANSWER_KINDS, NEGATION, answers_with, names_person, list_holds_amounts, states_count
+from assistant.answer_types import ANSWER_KINDS, MEMBER_ROLE_ROOT, NEGATION, PARTY_MEMBER, ROLE, answers_with, names_person, list_holds_amounts, states_count
 from assistant.query import Query, QueryPart
 from assistant.schema import ChunkMeta, DateSource, RetrievedChunk
 from assistant.units import Unit, split_units
@@ -268,7 +268,7 @@ class EvidenceModel:
             ):
                 continue
             if (required and not self._holds_answer(cand, query, part)) or (
-                part.role_roots and not any(root in term for root in part.role_roots for term in cand.terms)
+                part.role_roots and not self._holds_role(cand, part.role_roots)
             ) or (
                 part.negated and not NEGATION.search(cand.unit.text)
             ) or not all(ANSWER_KINDS[k].held_by(cand.unit.text, query.text) for k in part.conditions):
@@ -283,6 +283,16 @@ class EvidenceModel:
         if best_key[1] < self.min_support:
             return PartSupport(part, best, best_key[1], "coverage")
         return PartSupport(part, best, best_key[1], "")
+
+    @staticmethod
+    def _holds_role(cand: Candidate, roots: frozenset[str]) -> bool:
+        """The sentence names the asked role ("ordförande", "ledamot"), or, when members are
+        asked for, marks its people by party and names them in no other capacity ("Isabella
+        Hökmark (M)", not "Maria Ward (S), kulturnämndens ordförande"; answer_types.PARTY_MEMBER)."""
+        if any(root in term for root in roots for term in cand.terms):
+            return True
+        text = cand.unit.text
+        return MEMBER_ROLE_ROOT in roots and bool(PARTY_MEMBER.search(text)) and not ROLE.search(text)
 
     @staticmethod
     def _holds_answer(cand: Candidate, query: Query, part: QueryPart) -> bool:

@@ -11,8 +11,8 @@ from collections.abc import Callable
 from pydantic import BaseModel, ConfigDict
 
 from assistant.answer_types import (
-    AMOUNT_HEADING, ANSWER_KINDS, COUNTED, NEGATION, PARTICIPANT_WORDS, PARTICIPATION, ROLE, SIGNING, STATUTE, STATUTE_SIGNATURE,
-    speaker_head, without_asking_phrases,
+    AMOUNT_HEADING, ANSWER_KINDS, COUNTED, PARTICIPANT_WORDS, PARTICIPATION, ROLE, SIGNING, STATUTE, STATUTE_SIGNATURE,
+    asks_negation, excepted_spans, speaker_head, without_asking_phrases,
 )
 from assistant.conversation import contextualize, is_english, is_follow_up, question_entities, standalone_question
 from assistant.glossary import swedish_equivalents, swedish_name
@@ -153,6 +153,15 @@ class Query(BaseModel):
         return [ANSWER_KINDS[k].holds for k in self.shape_kinds if ANSWER_KINDS[k].required]
 
 
+def _only_excepted(entity: str, text: str) -> bool:
+    """Whether every mention of `entity` stands in what an exception sets aside ("Vilka ledamöter,
+    förutom ordföranden Björn Wiechel, …?"): the question asks for the others, so the answer
+    need not name it."""
+    spans = excepted_spans(text)
+    mentions = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(entity)}(?!\w)", text)]
+    return bool(spans and mentions) and all(any(a <= m < b for a, b in spans) for m in mentions)
+
+
 def _title_word(word: str, question: str) -> bool:
     """In an English question, an ordinary English word capitalised as part of a title or name
     ("the Riksdag Committee on Cultural Affairs", "Act (2010:1919)") is not itself a name; a lone
@@ -253,6 +262,7 @@ class QueryAnalyzer:
             ))
         if english:
             entities = tuple(e for e in entities if not _title_word(e, text))
+        entities = tuple(e for e in entities if not _only_excepted(e, text))
         spelled = {e: (swedish_name(e) or e) if english else e for e in entities}
         # Whole words only (a compound fragment of "Helsingborgs" does not name Helsingborg), and
         # a paragraph reference only as itself: "6 §" is not named by any passage holding a 6.
@@ -321,7 +331,7 @@ class QueryAnalyzer:
                 date_entity_terms=self._date_terms(part.text) or (() if part.own_entities else self._date_terms(question)),
                 shape_kinds=_answer_kinds(part.text),
                 counted_terms=self._counted(counted, english),
-                negated=bool(NEGATION.search(part.text[slice(*asking_clause(part.text))])),
+                negated=asks_negation(part.text[slice(*asking_clause(part.text))]),
                 speaker_terms=self._speaker_terms(part.text, english),
                 role_roots=self._role_roots(part.text, english),
             ))

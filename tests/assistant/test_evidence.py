@@ -139,6 +139,28 @@ def test_a_negated_ask_is_answered_by_the_sentence_with_an_exception():
     assert not answer.abstained and "med undantag för Bjuv och Örkelljunga" in answer.answer
 
 
+def test_an_exception_in_the_question_asks_for_the_others_not_for_a_negation():
+    """Class: "Vilka …, förutom X, …?" sets X aside; the answer lists the rest and negates nothing."""
+    hits = [_hit("a", PLAIN_PARTICIPATION, title="Dialog")]
+    (support,) = _supports("Vilka kommuner, förutom Bjuv, deltog i dialogmötena?", hits)
+    assert support.supported and support.best.unit.text == PLAIN_PARTICIPATION
+    assert _supports("Vilka kommuner, förutom Bjuv, deltog inte i dialogmötena?", hits)[0].missing == "value"
+
+
+SIGNATURES = "Gruppen lämnade sin rapport om kulturplanen i december.\n\nAnna Berg (S), ordförande\n\nPer Ek (M)\n\nLena Holm (C)"
+
+
+def test_members_marked_by_party_answer_who_the_members_were():
+    """Class: a body's members read from a signature block or attendance list that marks each
+    elected member by party, without the word "ledamot"."""
+    hits = [_hit("a", SIGNATURES, title="Rapport om kulturplanen")]
+    (support,) = _supports("Vilka ledamöter, förutom ordföranden Anna Berg, lämnade rapporten om kulturplanen?", hits)
+    assert support.supported and support.best.unit.text in {"Per Ek (M)", "Lena Holm (C)"}
+    # A person named without a party is no member by that token.
+    unmarked = [_hit("a", SIGNATURES.replace(" (M)", "").replace(" (C)", ""), title="Rapport om kulturplanen")]
+    assert _supports("Vilka ledamöter, förutom ordföranden Anna Berg, lämnade rapporten om kulturplanen?", unmarked)[0].missing == "value"
+
+
 COUNT = "Hur många aktörer deltog i dialogmötena?"
 
 

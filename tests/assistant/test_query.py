@@ -200,3 +200,12 @@ def test_a_question_for_a_statutes_signatories_also_searches_for_the_signature_f
     vägnar", a phrase the question never uses, so retrieval must search for it."""
     query = QUERIES.analyze(question, history)
     assert ("regeringens vägnar" in query.search_text) is searches_formula
+
+
+def test_what_an_exception_sets_aside_is_no_entity_the_answer_must_name():
+    """Class: "Vilka …, förutom X, …?" asks for the others; X is set aside, not asked about."""
+    query = QUERIES.analyze("Vilka ledamöter satt, förutom ordföranden Björn Wiechel, i gruppen 2015?")
+    named = {t for g in query.entity_terms for t in g}
+    assert "2015" in named and not named & {"björn", "wiechel"}
+    assert not query.parts[0].negated
+    assert QUERIES.analyze("Vilka ledamöter satt inte i gruppen 2015?").parts[0].negated
