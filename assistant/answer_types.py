@@ -367,3 +367,19 @@ def speaker_head(question: str) -> str | None:
 def names_person(text: str) -> bool:
     """The text names a person ("Ivar Wenster, ordförande", "FREDRIK REINFELDT")."""
     return bool(_PERSON_NAME.search(text))
+
+
+# Class: when something will happen ("När ska regeringen lägga fram en proposition …?", "When is
+# the government expected to …?"). The question's asking clause names a future or an intent;
+# a sentence that reports, in the past, an earlier step of the same matter ("Regeringen beslutade
+# den 7 juli 2022 att tillkalla en särskild utredare") answers another question.
+FUTURE_ASK = re.compile(
+    r"\b(?:när|vilket år|vilket datum|when|what year)\b[^?]*?\b(?:ska|skall|kommer\s+(?:\w+\s+)?att|planerar|planeras|"
+    r"väntas|beräknas|avser|will|plans?\s+to|planned|expected)\b",
+    re.I,
+)
+FUTURE_MARKER = re.compile(
+    r"\b(?:ska|skall|kommer\s+(?:\w+\s+)?att|planeras|planerar|väntas|beräknas|avses|avser|senast|inför|nästa|kommande|"
+    r"will|shall|planned|expected|next)\b",
+    re.I,
+)

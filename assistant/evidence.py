@@ -30,12 +30,12 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Literal
 
-from assistant.answer_types import ANSWER_KINDS, MEMBER_ROLE_ROOT, NEGATION, PARTY_MEMBER, ROLE, answers_with, names_person, list_holds_amounts, states_count
+from assistant.answer_types import ANSWER_KINDS, FUTURE_MARKER, MEMBER_ROLE_ROOT, NEGATION, PARTY_MEMBER, ROLE, answers_with, names_person, list_holds_amounts, states_count
 from assistant.query import Query, QueryPart
 from assistant.schema import ChunkMeta, DateSource, RetrievedChunk
 from assistant.units import Unit, split_units
 from ingest.analyzer import SwedishAnalyzer
-from ingest.dates import spelled
+from ingest.dates import FULL_DATE, MONTHS, as_iso, spelled
 
 # Similarities of a question to stored sentences: chunk id -> unit position -> cosine.
 Similarities = dict[str, dict[int, float]]
@@ -169,6 +169,28 @@ def naming_documents(analyzer: SwedishAnalyzer, query: Query, hits: list[Retriev
     return {doc for doc, terms in held.items() if any(all(group & terms for group in groups) for groups in alternatives)}
 
 
+_MONTH_YEAR = re.compile(rf"\b(?P<month>{'|'.join(MONTHS)})\s+(?P<year>(?:19|20)\d{{2}})\b", re.I)
+
+
+def reports_past(cand: Candidate) -> bool:
+    """Class: when something will happen (answer_types.FUTURE_ASK). The sentence names years, all
+    of them before its document's own date, and names no future or intent ("ska", "planeras",
+    "nästa"): it reports an earlier step, not the one still to come. A sentence naming no year,
+    or a document without a date of its own, is given the benefit of the doubt."""
+    meta = cand.hit.meta
+    if meta.published_source == DateSource.modified or not meta.published or FUTURE_MARKER.search(cand.unit.text):
+        return False
+    text, own = cand.unit.text, str(meta.published)
+    # A day or month up to the document's own ("Stockholm i september 2023" in a report of
+    # 2023-09) is past; a bare year only when earlier, since "hösten 2024" may still be to come.
+    days = [iso for m in FULL_DATE.finditer(text) if (iso := as_iso(m))]
+    rest = FULL_DATE.sub(" ", text)
+    months = [f"{m['year']}-{MONTHS[m['month'].lower()]:02d}" for m in _MONTH_YEAR.finditer(rest)]
+    years = _YEAR.findall(_MONTH_YEAR.sub(" ", rest))
+    dated = [d[: len(own)] for d in (*days, *months)]
+    return bool(dated or years) and all(d <= own[: len(d)] for d in dated) and all(y < own[:4] for y in years)
+
+
 class EvidenceModel:
     def __init__(
         self, analyzer: SwedishAnalyzer, rank_decay: float = 0.1, shape_bonus: float = 0.2,
@@ -271,6 +293,8 @@ class EvidenceModel:
                 part.role_roots and not self._holds_role(cand, part.role_roots)
             ) or (
                 part.negated and not NEGATION.search(cand.unit.text)
+            ) or (
+                part.asks_future and reports_past(cand)
             ) or not all(ANSWER_KINDS[k].held_by(cand.unit.text, query.text) for k in part.conditions):
                 missing = "value" if missing == "name" else missing
                 continue

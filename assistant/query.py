@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict
 
 from assistant.answer_types import (
     AMOUNT_HEADING, ANSWER_KINDS, COUNTED, PARTICIPANT_WORDS, PARTICIPATION, ROLE, SIGNING, STATUTE, STATUTE_SIGNATURE,
-    asks_negation, excepted_spans, speaker_head, without_asking_phrases,
+    FUTURE_ASK, asks_negation, excepted_spans, speaker_head, without_asking_phrases,
 )
 from assistant.conversation import contextualize, is_english, is_follow_up, question_entities, standalone_question
 from assistant.glossary import swedish_equivalents, swedish_name
@@ -75,6 +75,8 @@ class QueryPart(BaseModel):
     counted_terms: frozenset[str] | None = None
     # "Vilka kommuner deltog inte?": only a sentence that itself negates or excepts answers it.
     negated: bool = False
+    # "När ska regeringen lägga fram …?": the answer is a step still to come (answer_types.FUTURE_ASK).
+    asks_future: bool = False
     # "Vad sa kulturministern om …?": the speaker's head word (answer_types.speaker_head), which
     # the answering sentence, the one before it or its passage's title must name.
     speaker_terms: frozenset[str] = frozenset()
@@ -332,6 +334,7 @@ class QueryAnalyzer:
                 shape_kinds=_answer_kinds(part.text),
                 counted_terms=self._counted(counted, english),
                 negated=asks_negation(part.text[slice(*asking_clause(part.text))]),
+                asks_future=bool(FUTURE_ASK.search(part.text)),
                 speaker_terms=self._speaker_terms(part.text, english),
                 role_roots=self._role_roots(part.text, english),
             ))

@@ -161,6 +161,29 @@ def test_members_marked_by_party_answer_who_the_members_were():
     assert _supports("Vilka ledamöter, förutom ordföranden Anna Berg, lämnade rapporten om kulturplanen?", unmarked)[0].missing == "value"
 
 
+FUTURE = "När ska regeringen lägga fram en proposition om kulturplanen?"
+
+
+@pytest.mark.parametrize(("sentence", "supported"), [
+    ("Regeringen beslutade den 7 juli 2022 att tillkalla en utredare om kulturplanen.", False),
+    ("Regeringen lade fram en proposition om kulturplanen i september 2023.", False),
+    ("Regeringen ska lägga fram en proposition om kulturplanen den 1 mars 2024.", True),
+    ("Regeringen lägger fram en proposition om kulturplanen hösten 2023.", True),
+])
+def test_a_question_about_what_is_to_come_is_not_answered_by_an_earlier_step(sentence, supported):
+    """Class: "När ska …?" over a document dated 2023-09: a sentence whose dates all lie up to that
+    date and that names no future reports an earlier step; a future, or a bare year not before the
+    document's, may be the step asked about."""
+    hits = [_hit("a", sentence, title="Kulturplanen", published="2023-09-15")]
+    assert _supports(FUTURE, hits)[0].supported is supported
+
+
+def test_a_question_about_the_past_takes_the_past_step():
+    hits = [_hit("a", "Regeringen lade fram en proposition om kulturplanen i september 2023.", title="Kulturplanen",
+                 published="2023-09-15")]
+    assert _supports("När lade regeringen fram en proposition om kulturplanen?", hits)[0].supported
+
+
 COUNT = "Hur många aktörer deltog i dialogmötena?"
 
 
