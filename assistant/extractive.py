@@ -10,7 +10,7 @@ from assistant.answer_types import NUMBER
 from assistant.citations import make_citation, short_reference
 from assistant.evidence import Candidate, EvidenceModel, PartSupport, Similarities
 from assistant.query import Query
-from assistant.schema import Answer, Citation, DocType, RetrievedChunk
+from assistant.schema import Answer, Citation, DateSource, DocType, RetrievedChunk
 from assistant.vocabulary import Vocabulary
 from ingest.analyzer import SwedishAnalyzer
 
@@ -159,7 +159,7 @@ class ExtractiveAnswerer:
                     citations[cid] = make_citation(len(citations) + 1, source.hit, "")
         citations = {cid: c.model_copy(update={"quote": QUOTE_SEPARATOR.join(quotes[cid])}) for cid, c in citations.items()}
         body = self._render(chosen, citations, also)
-        lead = self._lead(chosen[0], english)
+        lead = self._lead(chosen[0], english, query.wants_document)
         gaps = self._gaps([s for s in supports if not s.supported], english)
         text = f"{lead}\n\n{body}" if lead else body
         return Answer(
@@ -287,8 +287,14 @@ class ExtractiveAnswerer:
         return "\n\n".join(paragraphs)
 
     @staticmethod
-    def _lead(first: Candidate, english: bool) -> str:
+    def _lead(first: Candidate, english: bool, wants_document: bool = False) -> str:
+        """'Enligt förordningen (1996:1598) 3 §:' before a regulation's paragraph; for a question
+        asking which document ("Vilket betänkande …?"), the answering document's title, since its
+        sentences call it only "betänkandet"."""
         meta = first.hit.meta
+        if wants_document and not (meta.doc_type == DocType.regulation and meta.paragraph):
+            dated = f"{meta.title} ({meta.published})" if meta.published and meta.published_source != DateSource.modified else meta.title
+            return f"According to {dated}:" if english else f"Enligt {dated}:"
         if meta.doc_type != DocType.regulation or not meta.paragraph:
             return ""
         reference = f"{short_reference(meta.title, meta.doc_type)} {meta.section}"

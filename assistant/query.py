@@ -33,6 +33,13 @@ _PROCESS_QUESTION = re.compile(
     r"\bhow\s+(?:was|were|is|are)\b[^?]{0,80}?\b(?:drawn\s+up|developed|prepared|produced|adopted)\b",
     re.I,
 )
+# "Vilket betänkande behandlade propositionen?", "Which report …?": the answer is a document, and
+# the sentence that answers refers to it as "betänkandet", "rapporten"; its title names it.
+_DOCUMENT_QUESTION = re.compile(
+    r"\b(?:vilke[nt]|which|what)\s+(?:\w+\s+)?(?:betänkande|proposition|rapport|utredning|SOU|förordning|lag|"
+    r"report|bill|inquiry|ordinance|act)\b",
+    re.I,
+)
 _DEFINITION_QUESTION = re.compile(r"\b(vad är|vad menas|vad innebär|vad betyder|what is|what does)\b", re.I)
 # How and why a past decision was taken, and who reserved themselves: answered with a decision
 # trail (assistant/trail.py). Present-tense role questions ('Vem beslutar om …?') are not.
@@ -132,6 +139,7 @@ class Query(BaseModel):
     wants_list: bool = False
     chronological: bool = False
     wants_definition: bool = False
+    wants_document: bool = False
     about_decision: bool = False
     about_process: bool = False
     # "Vad sa 8 § förordningen (2010:2012) 2015?": the § asked for ("8 §", "9 a §"), and the date
@@ -242,6 +250,7 @@ class QueryAnalyzer:
             wants_list=bool(_LIST_QUESTION.search(question)),
             chronological=bool(_TIME_QUESTION.search(question)),
             wants_definition=bool(_DEFINITION_QUESTION.search(question)),
+            wants_document=bool(_DOCUMENT_QUESTION.search(question)),
             about_decision=bool(_DECISION_QUESTION.search(resolved_text)),
             about_process=bool(_PROCESS_QUESTION.search(resolved_text)),
             regulation_refs=tuple(_SFS_NUMBER.findall(question)),

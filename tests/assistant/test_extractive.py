@@ -582,3 +582,14 @@ def test_who_chaired_in_english_is_answered_by_the_person_named_as_chair():
     query = _query("Who chaired the follow-up group?")
     best = _answerer().evidence.support(query, query.parts[0], _answerer().candidates(query, hits)).best
     assert best is not None and "Wiechel" in best.unit.text
+
+
+def test_a_question_asking_which_document_is_answered_with_the_documents_title():
+    """Class: "Vilket betänkande …?": the answering sentence calls its document "betänkandet", so
+    the answer names it by its title; other questions get no such lead."""
+    hits = [_hit(0, "Betänkande 2009/10:KrU5 Tid för kultur",
+                 "I betänkandet behandlas propositionen om den nya modellen för kulturen.", published="2009-11-20")]
+    answer = _answerer().answer(_query("Vilket betänkande behandlade propositionen om den nya modellen?"), hits)
+    assert answer.answer.startswith("Enligt Betänkande 2009/10:KrU5 Tid för kultur (2009-11-20):")
+    plain = _answerer().answer(_query("Vad behandlades i propositionen om den nya modellen?"), hits)
+    assert not plain.abstained and "2009/10:KrU5" not in plain.answer
