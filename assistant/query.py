@@ -163,6 +163,28 @@ class Query(BaseModel):
         return [ANSWER_KINDS[k].holds for k in self.shape_kinds if ANSWER_KINDS[k].required]
 
 
+_OPENING_WORD = re.compile(r"^\W*(\w+)")
+
+
+def _with_repeated_asks(parts: tuple[QueryPart, ...]) -> tuple[QueryPart, ...]:
+    """Class: a later ask that repeats an earlier one's question word and points back to its kind
+    ("Vem var ordförande 2016, och vem hade uppdraget 2023?", "När antogs planen, och när den
+    förra?"). A part that asks no kind of its own takes the kinds and the role of the nearest
+    earlier part opening with the same question word and asking at most the kinds it asks:
+    "uppdraget" is the chair's, and a sentence naming no one does not answer "vem"."""
+    out: list[QueryPart] = []
+    for part in parts:
+        opening = _OPENING_WORD.match(part.text)
+        word = opening.group(1).lower() if opening else ""
+        if not part.role_roots and word:
+            earlier = next((p for p in reversed(out) if (m := _OPENING_WORD.match(p.text)) and m.group(1).lower() == word
+                            and set(part.shape_kinds) <= set(p.shape_kinds) and (p.shape_kinds or p.role_roots)), None)
+            if earlier is not None:
+                part = part.model_copy(update={"shape_kinds": earlier.shape_kinds, "role_roots": earlier.role_roots})
+        out.append(part)
+    return tuple(out)
+
+
 def _only_excepted(entity: str, text: str) -> bool:
     """Whether every mention of `entity` stands in what an exception sets aside ("Vilka ledamöter,
     förutom ordföranden Björn Wiechel, …?"): the question asks for the others, so the answer
@@ -347,7 +369,7 @@ class QueryAnalyzer:
                 speaker_terms=self._speaker_terms(part.text, english),
                 role_roots=self._role_roots(part.text, english),
             ))
-        return tuple(parts)
+        return _with_repeated_asks(tuple(parts))
 
     def _later_terms(self, part: Part, english: bool) -> frozenset[str]:
         """Terms only the clauses after the part's own name. From the question alone: what an

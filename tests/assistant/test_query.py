@@ -209,3 +209,14 @@ def test_what_an_exception_sets_aside_is_no_entity_the_answer_must_name():
     assert "2015" in named and not named & {"björn", "wiechel"}
     assert not query.parts[0].negated
     assert QUERIES.analyze("Vilka ledamöter satt inte i gruppen 2015?").parts[0].negated
+
+
+def test_a_repeated_question_word_takes_the_earlier_asks_kind_and_role():
+    """Class: "Vem var ordförande 2016, och vem hade uppdraget 2023?": the later ask points back
+    to the earlier one's role; a different question word asks its own thing."""
+    query = QUERIES.analyze("Vem var ordförande i kulturnämnden 2016, och vem hade uppdraget 2023?")
+    first, second = query.parts
+    assert "person" in first.shape_kinds and first.role_roots
+    assert second.shape_kinds == first.shape_kinds and second.role_roots == first.role_roots
+    other = QUERIES.analyze("Vem var ordförande i kulturnämnden 2016, och när antogs kulturplanen?").parts[1]
+    assert not other.role_roots and "person" not in other.shape_kinds
