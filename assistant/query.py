@@ -394,6 +394,16 @@ class QueryAnalyzer:
             return verb_roots
         return verb_roots | frozenset(self.analyzer.stem(m.group().split()[-1].lower())[:5] for m in ROLE.finditer(text))
 
+    def _swedish_words(self, question: str) -> list[str]:
+        """Class: an English question quoting the documents' own Swedish terms ("the 2019
+        appropriation directions (regleringsbrev)", "the kulturberedning", "the annual arvode"):
+        a word that is no common English word and that the index holds is evidence an answer
+        must cover, as in a Swedish question; an English word the index lacks is not."""
+        words = [w for w in dict.fromkeys(re.findall(r"[^\W\d_]{4,}", question)) if not is_common_english(w)]
+        terms = {w: self.analyzer.stem(w.lower()) for w in words}
+        idf = self.idf([*terms.values(), _NO_TERM])
+        return [w for w, t in terms.items() if idf.get(t, idf[_NO_TERM]) < idf[_NO_TERM]]
+
     def _unindexed(self, terms: dict[str, float]) -> frozenset[str]:
         """The terms whose idf is that of a term no passage contains."""
         idf = self.idf([*terms, _NO_TERM])
@@ -421,7 +431,8 @@ class QueryAnalyzer:
             # English function words are unknown to the Swedish index and would read as missing evidence.
             # Numbers are the same in both languages ("SEK 1.24 billion", "1,24 miljarder kronor").
             numbers = " ".join(_NUMBER_TOKEN.findall(question))
-            current = self.analyzer.analyze_query(f"{' '.join(entities)} {numbers} {swedish_equivalents(question)}")
+            swedish = " ".join(self._swedish_words(question))
+            current = self.analyzer.analyze_query(f"{' '.join(entities)} {numbers} {swedish_equivalents(question)} {swedish}")
         weights, text = dict(current), f"{question} {swedish_equivalents(question) if english else ''}"
         if history and is_follow_up(question, len(current)):
             text += f" {history[-1]}"

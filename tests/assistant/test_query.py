@@ -220,3 +220,13 @@ def test_a_repeated_question_word_takes_the_earlier_asks_kind_and_role():
     assert second.shape_kinds == first.shape_kinds and second.role_roots == first.role_roots
     other = QUERIES.analyze("Vem var ordförande i kulturnämnden 2016, och när antogs kulturplanen?").parts[1]
     assert not other.role_roots and "person" not in other.shape_kinds
+
+
+def test_an_english_question_keeps_the_swedish_terms_it_quotes_when_the_index_holds_them():
+    """Class: "What is the annual arvode of the kulturberedning's chair?": Swedish terms quoted in
+    an English question are evidence; English words the index lacks are not."""
+    indexed = {ANALYZER.stem("kulturberedning"), ANALYZER.stem("arvode")}
+    queries = QueryAnalyzer(ANALYZER, lambda terms: {t: 1.0 if t in indexed else 9.0 for t in terms})
+    query = queries.analyze("What is the annual arvode paid to the chair of the kulturberedning?")
+    assert query.english and indexed <= set(query.answer_terms)
+    assert ANALYZER.stem("annual") not in query.answer_terms and ANALYZER.stem("paid") not in query.answer_terms
