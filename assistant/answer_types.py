@@ -52,8 +52,16 @@ _EXCEPTION = re.compile(r"\b(?:undantag\w*|förutom|utom|except\w*|besides|apart
 _EXCEPTED = re.compile(rf"{_EXCEPTION.pattern}\s+(?:för\s+|for\s+)?([^,;:?!]+)", re.I)
 
 
+# A negative polar question ("…, har inte kommunerna redan koll på det?", "är det inte Kulturrådet
+# som beslutar?") voices an expectation; it does not ask for what did not happen.
+_NEGATIVE_POLAR = re.compile(
+    r"(?:^|[,;–-]\s*)(?:har|hade|är|var|finns|fanns|kan|kunde|ska|skulle|blir|blev|borde|gör|gjorde|får|fick)\s+(?:\w+\s+)?inte\b",
+    re.I,
+)
+
+
 def asks_negation(clause: str) -> bool:
-    return bool(NEGATION.search(_EXCEPTION.sub(" ", clause)))
+    return bool(NEGATION.search(_NEGATIVE_POLAR.sub(" ", _EXCEPTION.sub(" ", clause))))
 
 
 def excepted_spans(text: str) -> list[tuple[int, int]]:

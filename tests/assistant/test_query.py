@@ -230,3 +230,14 @@ def test_an_english_question_keeps_the_swedish_terms_it_quotes_when_the_index_ho
     query = queries.analyze("What is the annual arvode paid to the chair of the kulturberedning?")
     assert query.english and indexed <= set(query.answer_terms)
     assert ANALYZER.stem("annual") not in query.answer_terms and ANALYZER.stem("paid") not in query.answer_terms
+
+
+@pytest.mark.parametrize(("question", "negated"), [
+    ("Varför behövs ett eget forum för vuxenkultur, har inte kommunerna redan koll på det?", False),
+    ("Är det inte Kulturrådet som beslutar om bidragen?", False),
+    ("Vilka kommuner deltog inte i dialogmötena?", True),
+    ("Vem har inte lämnat remissvar på kulturplanen?", True),
+])
+def test_a_negative_polar_question_voices_an_expectation_and_asks_no_negation(question, negated):
+    """Class: "…, har inte kommunerna redan …?" expects a yes; "Vilka … inte …?" asks for what did not happen."""
+    assert QUERIES.analyze(question).parts[-1].negated is negated
