@@ -320,7 +320,10 @@ class QueryAnalyzer:
         if PARTICIPATION.match(counted.string, counted.start()):
             # Stems only: compound fragments ("verk" of "medverkande") would match anything.
             return frozenset(self.analyzer.stem(word) for word in PARTICIPANT_WORDS.split())
-        return self.analyzer.term_set(counted.group(1)) or None
+        word = counted.group(1)
+        # "Hur många års arbete", "hur många dagars": a genitive counts its noun ("fem år").
+        genitive = word[:-1] if word.lower().endswith("s") and counted.string[counted.end():].lstrip()[:1].isalpha() else ""
+        return (self.analyzer.term_set(word) | (self.analyzer.term_set(genitive) if len(genitive) >= 2 else frozenset())) or None
 
     def _date_terms(self, text: str) -> tuple[frozenset[str], ...]:
         """Class: a question that names a day or a month ("den 24 oktober 2014", "i november"). A

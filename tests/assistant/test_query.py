@@ -241,3 +241,10 @@ def test_an_english_question_keeps_the_swedish_terms_it_quotes_when_the_index_ho
 def test_a_negative_polar_question_voices_an_expectation_and_asks_no_negation(question, negated):
     """Class: "…, har inte kommunerna redan …?" expects a yes; "Vilka … inte …?" asks for what did not happen."""
     assert QUERIES.analyze(question).parts[-1].negated is negated
+
+
+def test_a_count_of_a_genitive_counts_its_noun():
+    """Class: "Hur många års arbete …?", "hur många dagars remisstid …?": "fem år" answers it."""
+    assert ANALYZER.stem("år") in QUERIES.analyze("Hur många års arbete granskade gruppen?").counted_terms
+    assert ANALYZER.stem("dagar") in QUERIES.analyze("Hur många dagars remisstid gavs kommunerna?").counted_terms
+    assert QUERIES.analyze("Hur många kommuner lämnade remissvar?").counted_terms == ANALYZER.term_set("kommuner")
