@@ -7,14 +7,16 @@ import re
 from dataclasses import dataclass
 
 # Abbreviations after which a full stop does not end a Swedish sentence.
-_ABBREVIATIONS = ("bl.a.", "t.ex.", "s.k.", "m.m.", "d.v.s.", "dvs.", "o.s.v.", "osv.", "resp.", "ca.", "jfr.", "kap.", "nr.", "prop.", "bet.", "rskr.", "dir.", "f.d.", "p.g.a.", "fr.o.m.", "t.o.m.", "utg.omr.")
+_ABBREVIATIONS = ("bl.a.", "t.ex.", "s.k.", "m.m.", "d.v.s.", "dvs.", "o.s.v.", "osv.", "resp.", "ca.", "jfr.", "kap.", "nr.", "prop.", "bet.", "rskr.", "dir.", "f.d.", "p.g.a.", "fr.o.m.", "t.o.m.", "utg.omr.",
+                  # academic degrees before a name ("kulturkonsulten Erica Månsson och fil. mag. Nadja Ali")
+                  "fil. mag.", "fil. kand.", "fil. dr.", "fil. lic.", "jur. kand.", "jur. dr.", "tekn. dr.", "med. dr.", "pol. mag.", "ekon. dr.")
 _BOUNDARY = re.compile(r"(?<=[.!?])\s+(?=[\"”'(A-ZÅÄÖ0-9§])")
 # List items, and Markdown table rows: a table is read as one block with its header, never cut
 # into "sentences" at the full stop of "kl." inside a cell.
 _LIST_LINE = re.compile(r"^(?:(?:-|\d{1,2}\.)\s|\|)")
 # Stored sentence vectors are keyed by unit position: bump when the cutting changes, so that
 # ingest re-embeds every document's units (ingest/pipeline.py puts it in the fingerprint).
-UNITS_VERSION = 2
+UNITS_VERSION = 3
 
 
 @dataclass(frozen=True)

@@ -16,3 +16,12 @@ def test_units_are_numbered_in_reading_order_across_paragraphs_and_lists():
 def test_abbreviations_and_dates_do_not_end_a_sentence():
     units = split_units("Planen gäller fr.o.m. 1 januari 2015. Den beslutades bl.a. av nämnden.")
     assert [u.text for u in units] == ["Planen gäller fr.o.m. 1 januari 2015.", "Den beslutades bl.a. av nämnden."]
+
+
+def test_an_academic_degree_before_a_name_does_not_end_a_sentence():
+    """'… och fil. mag. Nadja Ali som sekreterare.' is one sentence: cut after "mag.", its quote
+    would join the next sentence's name to this one's role."""
+    units = split_units("Erica Månsson och fil. mag. Nadja Ali anställdes som sekreterare. Lena Lindström blev biträdande sekreterare.")
+    assert [u.text for u in units] == [
+        "Erica Månsson och fil. mag. Nadja Ali anställdes som sekreterare.", "Lena Lindström blev biträdande sekreterare.",
+    ]
