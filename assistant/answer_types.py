@@ -178,6 +178,10 @@ _PLAN_ONLY = re.compile(
     r".*\b(?:kommer\s+(?:att\s+)?\w+|ska|skall|planeras|planerad\w*|avses|beräknas|will|(?:is|are)\s+(?:planned|scheduled|expected))\b",
     re.I | re.S,
 )
+_ASKS_REFERENCE = re.compile(
+    r"\b(diarienummer|diarienumret|diarienr|dnr|ärendenummer|uppdragsnummer|reference numbers?|case numbers?|"
+    r"file numbers?|registration numbers?)\b", re.I,
+)
 ANSWER_KINDS: dict[str, AnswerKind] = {
     # "När …?" is answered by a year as well as by a day.
     "date": AnswerKind(
@@ -232,6 +236,13 @@ ANSWER_KINDS: dict[str, AnswerKind] = {
     "paragraph": AnswerKind(
         re.compile(r"\b(vilken paragraf|vilka paragrafer|i vilken §|vilken §|vilket kapitel|which section|what section|which chapter)", re.I),
         re.compile(r"\b\d{1,3}(?: ?[a-h])? ?§|§ ?\d{1,3}\b|\b(?:kap\.|kapitlet) ?\d", re.I),
+    ),
+    # "Vilket diarienummer hade ärendet?", "What is the reference number?": a registration number
+    # as documents write them ("Dnr 700-231-2016", "Ku2019/01304/KO", "Adm 2018/169", "Sty 2018:4").
+    "reference": AnswerKind(
+        _ASKS_REFERENCE,
+        re.compile(r"\b[A-ZÅÄÖ][a-zåäö]{1,3} ?\d{4}[/:]\d+(?:/[A-ZÅÄÖ]+)?\b|\bDnr\b|\b\d{3}-\d{2,4}-\d{4}\b"),
+        asks_clause=_ASKS_REFERENCE,
     ),
     # "Vem var ordförande …?", "Vilka ledamöter …?", "Vem efterträdde …?": a person in a role,
     # answered by a sentence that names a person ("Magnus Lunderquist, ordförande …"); a body's

@@ -209,6 +209,7 @@ class EvidenceModel:
         for hit, terms in zip(hits, chunk_terms_of):
             doc_terms_of[hit.meta.doc_id] = doc_terms_of.get(hit.meta.doc_id, frozenset()) | terms
         signed = "person" in query.shape_kinds  # "Ivar Wenster, ordförande" answers who chaired
+        referenced = "reference" in query.shape_kinds  # "Diarienummer: Ku2010/961/KV" answers which number
         for rank, hit in enumerate(hits):
             labels = self.label_terms(hit) - period_only_years(hit)
             # A list under a heading the question names ("dagordning") is what it asks for.
@@ -219,8 +220,10 @@ class EvidenceModel:
             for unit in split_units(hit.text):
                 terms = self.analyzer.term_set(unit.text)
                 window, previous = terms | previous | labels, terms
-                if not unit.is_list and len(unit.text.split()) < 4 and not (signed and names_person(unit.text)):
-                    continue  # bare dates and headings answer nothing, a signature only who signed
+                if not unit.is_list and len(unit.text.split()) < 4 and not (signed and names_person(unit.text)) and not (
+                    referenced and ANSWER_KINDS["reference"].held_by(unit.text, query.text)
+                ):
+                    continue  # bare dates and headings answer nothing, a signature only who signed, "Dnr …" which number
                 coverage = self._coverage(weights, total, terms, labels, query.unindexed_terms)
                 score = coverage * prior
                 if unit.is_list and (query.wants_list or heading_named):

@@ -184,6 +184,21 @@ def test_a_question_about_the_past_takes_the_past_step():
     assert _supports("När lade regeringen fram en proposition om kulturplanen?", hits)[0].supported
 
 
+REFERENCE = "Vilket diarienummer har uppdraget till Kulturrådet om kulturplanerna?"
+
+
+def test_a_registration_number_is_answered_by_the_line_that_states_one():
+    """Class: "Vilket diarienummer …?", "What is the reference number …?": a line as short as
+    "Diarienummer: Ku2010/961/KV" answers it; a sentence about the matter with no number does not."""
+    text = "Uppdraget till Kulturrådet gäller arbetet med kulturplanerna.\n\nDiarienummer: Ku2010/961/KV"
+    (support,) = _supports(REFERENCE, [_hit("a", text, title="Uppdrag till Kulturrådet om kulturplanerna")])
+    assert support.supported and "Ku2010/961/KV" in support.best.unit.text
+    plain = [_hit("a", "Uppdraget till Kulturrådet gäller arbetet med kulturplanerna.", title="Uppdrag till Kulturrådet")]
+    assert _supports(REFERENCE, plain)[0].missing == "value"
+    english = _supports("What is the reference number of the assignment to Kulturrådet?", [_hit("a", text, title="Uppdrag")])
+    assert english[0].supported and "Ku2010/961/KV" in english[0].best.unit.text
+
+
 COUNT = "Hur många aktörer deltog i dialogmötena?"
 
 
