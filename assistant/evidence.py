@@ -169,6 +169,12 @@ def naming_documents(analyzer: SwedishAnalyzer, query: Query, hits: list[Retriev
     return {doc for doc, terms in held.items() if any(all(group & terms for group in groups) for groups in alternatives)}
 
 
+def holds_day_in(text: str, month: int) -> bool:
+    """A day of `month` ("den 28 september", "2023-09-28")."""
+    name = next(n for n, m in MONTHS.items() if m == month)
+    return bool(re.search(rf"\b[0-3]?\d\s+{name}\b|\b(?:19|20)\d{{2}}-{month:02d}-[0-3]\d\b", text, re.I))
+
+
 _MONTH_YEAR = re.compile(rf"\b(?P<month>{'|'.join(MONTHS)})\s+(?P<year>(?:19|20)\d{{2}})\b", re.I)
 
 
@@ -298,6 +304,8 @@ class EvidenceModel:
                 part.negated and not NEGATION.search(cand.unit.text)
             ) or (
                 part.asks_future and reports_past(cand)
+            ) or (
+                part.day_month is not None and not holds_day_in(cand.unit.text, part.day_month)
             ) or not all(ANSWER_KINDS[k].held_by(cand.unit.text, query.text) for k in part.conditions):
                 missing = "value" if missing == "name" else missing
                 continue

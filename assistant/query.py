@@ -84,6 +84,8 @@ class QueryPart(BaseModel):
     negated: bool = False
     # "När ska regeringen lägga fram …?": the answer is a step still to come (answer_types.FUTURE_ASK).
     asks_future: bool = False
+    # "Vilket datum i september 2023 …?": the month (1-12) the asked day lies in.
+    day_month: int | None = None
     # "Vad sa kulturministern om …?": the speaker's head word (answer_types.speaker_head), which
     # the answering sentence, the one before it or its passage's title must name.
     speaker_terms: frozenset[str] = frozenset()
@@ -161,6 +163,17 @@ class Query(BaseModel):
     def required_shapes(self) -> list[re.Pattern[str]]:
         """The facts the question asks for (a date, an amount, a count): an answer states one."""
         return [ANSWER_KINDS[k].holds for k in self.shape_kinds if ANSWER_KINDS[k].required]
+
+
+_IN_MONTH = re.compile(rf"\b(?:i|under|in)\s+({'|'.join(MONTHS)})\b", re.I)
+
+
+def _day_month(text: str) -> int | None:
+    """Class: "Vilket datum i september 2023 överlämnades betänkandet?": the day asked for lies in
+    the month the question names, so a day of another month ("den 7 juli 2022") is no answer."""
+    if "day" not in _answer_kinds(text) or not (match := _IN_MONTH.search(text)):
+        return None
+    return MONTHS[match.group(1).lower()]
 
 
 _OPENING_WORD = re.compile(r"^\W*(\w+)")
@@ -369,6 +382,7 @@ class QueryAnalyzer:
                 counted_terms=self._counted(counted, english),
                 negated=asks_negation(part.text[slice(*asking_clause(part.text))]),
                 asks_future=bool(FUTURE_ASK.search(part.text)),
+                day_month=_day_month(part.text),
                 speaker_terms=self._speaker_terms(part.text, english),
                 role_roots=self._role_roots(part.text, english),
             ))

@@ -199,6 +199,16 @@ def test_a_registration_number_is_answered_by_the_line_that_states_one():
     assert english[0].supported and "Ku2010/961/KV" in english[0].best.unit.text
 
 
+def test_a_day_asked_within_a_named_month_must_lie_in_that_month():
+    """Class: "Vilket datum i september 2023 …?": a day of another month answers another question."""
+    other = [_hit("a", "Regeringen tog emot betänkandet om kulturplanen den 7 juli 2023.", title="Betänkandet", published="2023-09-01")]
+    question = "Vilket datum i september 2023 tog regeringen emot betänkandet om kulturplanen?"
+    assert _supports(question, other)[0].missing == "value"
+    same = [_hit("a", "Regeringen tog emot betänkandet om kulturplanen den 28 september 2023.", title="Betänkandet", published="2023-09-01")]
+    assert _supports(question, same)[0].supported
+    assert _supports("Vilket datum tog regeringen emot betänkandet om kulturplanen?", other)[0].supported
+
+
 COUNT = "Hur många aktörer deltog i dialogmötena?"
 
 
