@@ -204,10 +204,27 @@ def _scene_entities(text: str, entities: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(e for e in dict.fromkeys(entities) if any(not start <= s < end for s, _, _ in _spans(text, (e,))))
 
 
+# "… 2012 jämfört med beslutet då alla 20 regioner fick höjda statsbidrag?": a comparison whose
+# second member is described, not named.
+_COMPARED_OCCASION = re.compile(r"^(?P<head>.*\S)\s+(?:jämfört\s+med|compared\s+(?:with|to))\s+(?P<other>\S+(?:\s+\S+){2,})$", re.I)
+
+
+def _compared_parts(clause: str, entities: tuple[str, ...]) -> list[Part] | None:
+    """Class: one value asked of two occasions, the second described ("Hur mycket fördelade
+    styrelsen 2012 jämfört med beslutet då alla regioner fick höjda statsbidrag?"). Each occasion
+    is its own part; the second asks the first's question of what it describes."""
+    match = _COMPARED_OCCASION.match(clause)
+    if match is None or _INTERROGATIVE.search(match["head"]) is None:
+        return None
+    head, other = match["head"], match["other"].rstrip("?")
+    opening = " ".join(asking_phrase(head).split()[:2])
+    return [Part(f"{head}?", _entities_in(head, entities)), Part(f"{opening} {other}?", _entities_in(other, entities))]
+
+
 def _clause_parts(clause: str, entities: tuple[str, ...]) -> list[Part]:
     group = _coordinated_group(clause, entities)
     if not group:
-        return [Part(clause, _entities_in(clause, entities))]
+        return _compared_parts(clause, entities) or [Part(clause, _entities_in(clause, entities))]
     start, end = group[0][0], group[-1][1]
     head = _RANGE_OPENING.sub("", clause[:start])
     members = [m for _, _, e in group for m in members_of(e)]

@@ -220,3 +220,19 @@ def test_question_words_coordinated_before_one_clause_each_ask_it():
     where, when = split_parts("Var och när hölls överläggningarna i Skåne våren 2023?", ("Skåne", "2023"))
     assert where.text.startswith("Var hölls överläggningarna") and when.text.startswith("när hölls överläggningarna")
     assert where.own_entities == when.own_entities == ("Skåne", "2023")
+
+
+def test_a_comparison_with_a_described_occasion_asks_the_question_of_each_occasion():
+    """Class: "Hur mycket … 2012 jämfört med beslutet då …?": the second member is no name or
+    year but a described occasion, and is asked about as its own part."""
+    question = "Hur mycket fördelade styrelsen till regional kulturverksamhet 2012 jämfört med beslutet då alla regioner fick höjda statsbidrag?"
+    assert _texts(question) == [
+        "Hur mycket fördelade styrelsen till regional kulturverksamhet 2012?",
+        "Hur mycket beslutet då alla regioner fick höjda statsbidrag?",
+    ]
+    assert _parts(question)[0].own_entities == ("2012",)
+    # Named members are coordinated as before; a short comparison stays one ask.
+    assert _texts("Hur stort var regionbidraget 2018 jämfört med 2019?") == [
+        "Hur stort var regionbidraget 2018?", "Hur stort var regionbidraget 2019?",
+    ]
+    assert _texts("Hur stor var ökningen jämfört med fjolåret?") == ["Hur stor var ökningen jämfört med fjolåret?"]
