@@ -141,9 +141,6 @@ class ExtractiveAnswerer:
         chosen = _with_antecedents(_distinct(chosen, keep=answering)[: self.max_units], prose)
         chosen = _with_following(chosen, answering, prose, self.answer_window)
         chosen = self._with_spelled_out(chosen, answering, candidates, query)
-        import os
-        if os.environ.get("KA_X_MERGE"):
-            chosen = _merged(chosen, candidates, float(os.environ["KA_X_MERGE"]))
         chosen = self._order(chosen, query, lead=answering[:1])
         # The same sentence or list in another document (another version of a page, a press
         # release quoting a plan) is not repeated but cited beside the one quoted.
@@ -378,19 +375,3 @@ def _with_following(
 
 def _similar(a: frozenset[str], b: frozenset[str], threshold: float = 0.6) -> bool:
     return bool(a and b) and len(a & b) / len(a | b) >= threshold
-
-
-def _merged(chosen: list[Candidate], candidates: list[Candidate], ratio: float) -> list[Candidate]:
-    out = list(chosen)
-    by_chunk: dict[str, list[Candidate]] = {}
-    for c in candidates:
-        by_chunk.setdefault(c.hit.meta.chunk_id, []).append(c)
-    for cid, units in by_chunk.items():
-        picked = [c for c in chosen if c.hit.meta.chunk_id == cid]
-        if not picked or len(picked) < ratio * len(units):
-            continue
-        lo, hi = min(c.unit.position for c in picked), max(c.unit.position for c in picked)
-        for c in sorted(units, key=lambda c: c.unit.position):
-            if lo < c.unit.position < hi and c not in out:
-                out.append(c)
-    return out
