@@ -182,8 +182,8 @@ _OPENING_WORD = re.compile(r"^\W*(\w+)")
 def _with_repeated_asks(parts: tuple[QueryPart, ...]) -> tuple[QueryPart, ...]:
     """Class: a later ask that repeats an earlier one's question word and points back to its kind
     ("Vem var ordförande 2016, och vem hade uppdraget 2023?", "När antogs planen, och när den
-    förra?"). A part that asks no kind of its own takes the kinds and the role of the nearest
-    earlier part opening with the same question word and asking at most the kinds it asks:
+    förra?"). A part that names no role and asks no kind the earlier part does not takes the
+    kinds and the role of the nearest earlier part opening with the same question word:
     "uppdraget" is the chair's, and a sentence naming no one does not answer "vem"."""
     out: list[QueryPart] = []
     for part in parts:
