@@ -32,7 +32,7 @@ from typing import Literal
 
 from assistant.answer_types import ANSWER_KINDS, FUTURE_MARKER, MEMBER_ROLE_ROOT, NEGATION, PARTY_MEMBER, ROLE, answers_with, names_person, list_holds_amounts, states_count
 from assistant.query import Query, QueryPart
-from assistant.schema import ChunkMeta, DateSource, RetrievedChunk
+from assistant.schema import ChunkMeta, RetrievedChunk
 from assistant.units import Unit, split_units
 from ingest.analyzer import SwedishAnalyzer
 from ingest.dates import FULL_DATE, MONTHS, as_iso, spelled
@@ -74,9 +74,8 @@ def mentions(terms: AbstractSet[str], term: str) -> bool:
 
 
 def own_date(meta: ChunkMeta) -> str:
-    """The document's own date as text names it ("24 oktober 2012"); nothing for a file's time,
-    which says when a file was copied, not what day the document is about."""
-    return "" if meta.published_source == DateSource.modified else spelled(meta.published)
+    """The document's own date as text names it ("24 oktober 2012"); nothing for a file's time."""
+    return spelled(meta.own_published)
 
 
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
@@ -183,10 +182,10 @@ def reports_past(cand: Candidate) -> bool:
     of them before its document's own date, and names no future or intent ("ska", "planeras",
     "nästa"): it reports an earlier step, not the one still to come. A sentence naming no year,
     or a document without a date of its own, is given the benefit of the doubt."""
-    meta = cand.hit.meta
-    if meta.published_source == DateSource.modified or not meta.published or FUTURE_MARKER.search(cand.unit.text):
+    own = cand.hit.meta.own_published
+    if not own or FUTURE_MARKER.search(cand.unit.text):
         return False
-    text, own = cand.unit.text, str(meta.published)
+    text = cand.unit.text
     # A day or month up to the document's own ("Stockholm i september 2023" in a report of
     # 2023-09) is past; a bare year only when earlier, since "hösten 2024" may still be to come.
     days = [iso for m in FULL_DATE.finditer(text) if (iso := as_iso(m))]

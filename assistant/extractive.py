@@ -10,7 +10,7 @@ from assistant.answer_types import NUMBER
 from assistant.citations import make_citation, short_reference
 from assistant.evidence import Candidate, EvidenceModel, PartSupport, Similarities
 from assistant.query import Query
-from assistant.schema import Answer, Citation, DateSource, DocType, RetrievedChunk
+from assistant.schema import Answer, Citation, DocType, RetrievedChunk
 from assistant.vocabulary import Vocabulary
 from ingest.analyzer import SwedishAnalyzer
 
@@ -290,7 +290,7 @@ class ExtractiveAnswerer:
         sentences call it only "betänkandet"."""
         meta = first.hit.meta
         if wants_document and not (meta.doc_type == DocType.regulation and meta.paragraph):
-            dated = f"{meta.title} ({meta.published})" if meta.published and meta.published_source != DateSource.modified else meta.title
+            dated = f"{meta.title} ({meta.own_published})" if meta.own_published else meta.title
             return f"According to {dated}:" if english else f"Enligt {dated}:"
         if meta.doc_type != DocType.regulation or not meta.paragraph:
             return ""

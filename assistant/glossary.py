@@ -4,9 +4,8 @@ sentence selection are not, so domain words get their Swedish equivalents append
 from __future__ import annotations
 
 import re
-import threading
 
-import Stemmer
+from ingest.analyzer import english_stem
 
 # Multi-word entries first: they must win over their single words.
 EN_TO_SV: dict[str, str] = {
@@ -71,14 +70,8 @@ EN_TO_SV: dict[str, str] = {
     "swedish": "svenska",
     "scania": "Skåne",
 }
-_STEMMER = threading.local()
-
-
 def _stem(word: str) -> str:
-    stemmer = getattr(_STEMMER, "stemmer", None)
-    if stemmer is None:  # PyStemmer objects are not thread-safe
-        stemmer = _STEMMER.stemmer = Stemmer.Stemmer("english")
-    return stemmer.stemWord(word.lower().replace("’", "'").removesuffix("'s"))
+    return english_stem(word.lower().replace("’", "'").removesuffix("'s"))
 
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")

@@ -168,10 +168,11 @@ class Query(BaseModel):
 _IN_MONTH = re.compile(rf"\b(?:i|under|in)\s+({'|'.join(MONTHS)})\b", re.I)
 
 
-def _day_month(text: str) -> int | None:
+def _day_month(text: str, kinds: tuple[str, ...]) -> int | None:
     """Class: "Vilket datum i september 2023 överlämnades betänkandet?": the day asked for lies in
-    the month the question names, so a day of another month ("den 7 juli 2022") is no answer."""
-    if "day" not in _answer_kinds(text) or not (match := _IN_MONTH.search(text)):
+    the month the question names, so a day of another month ("den 7 juli 2022") is no answer.
+    `kinds` are the text's answer kinds (`_answer_kinds`)."""
+    if "day" not in kinds or not (match := _IN_MONTH.search(text)):
         return None
     return MONTHS[match.group(1).lower()]
 
@@ -185,12 +186,11 @@ def _with_repeated_asks(parts: tuple[QueryPart, ...]) -> tuple[QueryPart, ...]:
     förra?"). A part that names no role and asks no kind the earlier part does not takes the
     kinds and the role of the nearest earlier part opening with the same question word:
     "uppdraget" is the chair's, and a sentence naming no one does not answer "vem"."""
+    words = [m.group(1).lower() if (m := _OPENING_WORD.match(p.text)) else "" for p in parts]
     out: list[QueryPart] = []
-    for part in parts:
-        opening = _OPENING_WORD.match(part.text)
-        word = opening.group(1).lower() if opening else ""
+    for word, part in zip(words, parts):
         if not part.role_roots and word:
-            earlier = next((p for p in reversed(out) if (m := _OPENING_WORD.match(p.text)) and m.group(1).lower() == word
+            earlier = next((p for w, p in zip(reversed(words[:len(out)]), reversed(out)) if w == word
                             and set(part.shape_kinds) <= set(p.shape_kinds) and (p.shape_kinds or p.role_roots)), None)
             if earlier is not None:
                 part = part.model_copy(update={"shape_kinds": earlier.shape_kinds, "role_roots": earlier.role_roots})
@@ -371,6 +371,7 @@ class QueryAnalyzer:
                 if t not in own and t not in later
             }
             counted = COUNTED.search(part.text)
+            kinds = _answer_kinds(part.text)
             parts.append(QueryPart(
                 text=part.text, answer_terms=weights,
                 search_text=f"{part.text} {swedish_equivalents(part.text)}" if english else part.text,
@@ -378,11 +379,11 @@ class QueryAnalyzer:
                 context_entity_terms=tuple(g for g in (terms_of_entity.get(e, frozenset()) for e in part.context_entities) if g),
                 # A part that names nothing of its own ("…, och vad beslutades?") is about the day the rest names.
                 date_entity_terms=self._date_terms(part.text) or (() if part.own_entities else self._date_terms(question)),
-                shape_kinds=_answer_kinds(part.text),
+                shape_kinds=kinds,
                 counted_terms=self._counted(counted, english),
                 negated=asks_negation(part.text[slice(*asking_clause(part.text))]),
                 asks_future=bool(FUTURE_ASK.search(part.text)),
-                day_month=_day_month(part.text),
+                day_month=_day_month(part.text, kinds),
                 speaker_terms=self._speaker_terms(part.text, english),
                 role_roots=self._role_roots(part.text, english),
             ))
@@ -418,8 +419,8 @@ class QueryAnalyzer:
         must cover, as in a Swedish question; an English word the index lacks is not."""
         words = [w for w in dict.fromkeys(re.findall(r"[^\W\d_]{4,}", question)) if not is_common_english(w)]
         terms = {w: self.analyzer.stem(w.lower()) for w in words}
-        idf = self.idf([*terms.values(), _NO_TERM])
-        return [w for w, t in terms.items() if idf.get(t, idf[_NO_TERM]) < idf[_NO_TERM]]
+        unindexed = self._unindexed(dict.fromkeys(terms.values(), 1.0))
+        return [w for w, t in terms.items() if t not in unindexed]
 
     def _unindexed(self, terms: dict[str, float]) -> frozenset[str]:
         """The terms whose idf is that of a term no passage contains."""

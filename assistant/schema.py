@@ -92,6 +92,12 @@ class DocumentMeta(BaseModel):
     def published_key(self) -> int | None:
         return date_sort_key(self.published)
 
+    @property
+    def own_published(self) -> str | None:
+        """`published` when it is the document's own date; None for a file's time, which says
+        when a file was copied, not what day the document is about."""
+        return None if self.published_source == DateSource.modified else self.published
+
 
 class ChunkMeta(DocumentMeta):
     """A chunk's position in its document: the section a citation points to."""

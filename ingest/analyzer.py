@@ -39,11 +39,24 @@ _STEMMER_MAJOR = version("PyStemmer").split(".")[0]
 _LOCAL = threading.local()
 
 
+def _stemmer(language: str) -> Stemmer.Stemmer:
+    """This thread's Snowball stemmer for `language`."""
+    stemmers = getattr(_LOCAL, "stemmers", None)
+    if stemmers is None:
+        stemmers = _LOCAL.stemmers = {}
+    if language not in stemmers:
+        stemmers[language] = Stemmer.Stemmer(language)
+    return stemmers[language]
+
+
+def english_stem(word: str) -> str:
+    """Snowball English stem of a lowercased word (the English glossary's keys, assistant.glossary)."""
+    return _stemmer("english").stemWord(word)
+
+
 def swedish_stem(word: str) -> str:
     """The index's stem of a lowercased word: Snowball Swedish, with neuter plurals in "-ena"."""
-    stemmer = getattr(_LOCAL, "stemmer", None)
-    if stemmer is None:
-        stemmer = _LOCAL.stemmer = Stemmer.Stemmer("swedish")
+    stemmer = _stemmer("swedish")
     # Snowball's Swedish rules know the plural definite "-arna/-erna/-orna" but not the "-ena"
     # of neuter nouns ending in a vowel: "områdena" stems to "områden", "områden" and
     # "område" to "områd". Read as its "-en" form, the word joins its other forms. Short words
