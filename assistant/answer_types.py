@@ -130,7 +130,7 @@ SIGNING = re.compile(
     re.I,
 )
 # A statute is signed under this formula, which a question about its signatories never uses;
-# retrieval searches for it as well (assistant.query), or the signature lines are not found.
+# retrieval searches for it as well (assistant.query_analysis), or the signature lines are not found.
 STATUTE_SIGNATURE = "På regeringens vägnar"
 STATUTE = re.compile(r"\b(?:lag|lagen|lagens|förordning\w*|sfs|act|ordinance)\b|\b\d{4}:\d+\b", re.I)
 # A Swedish compound's last part says what it names: "Blekinge Folkhögskola", "Skånes Dansteater"

@@ -9,7 +9,8 @@ from collections.abc import Iterator
 from assistant.evidence import Similarities
 from assistant.extractive import ExtractiveAnswerer
 from assistant.llm import LLMAnswerer, build_llm, build_rewriter
-from assistant.query import Query, QueryAnalyzer
+from assistant.query import Query
+from assistant.query_analysis import QueryAnalyzer
 from assistant.rerank import EvidenceReranker
 from assistant.safe_text import defang_markdown
 from assistant.retrieval import HybridRetriever, RetrievalMode

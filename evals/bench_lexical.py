@@ -173,7 +173,7 @@ def analyse(rows: list[tuple[str, str, str]], analyzer: SwedishAnalyzer) -> list
 def query_texts(limit: int = 0, path: Path = QUESTIONS) -> list[str]:
     """The app's search text of every gold question (English ones get their Swedish glosses,
     follow-ups the previous turn), as QueryAnalyzer builds it for retrieval."""
-    from assistant.query import QueryAnalyzer
+    from assistant.query_analysis import QueryAnalyzer
     from evals.questions import load_questions
 
     analyzer = SwedishAnalyzer()

@@ -7,7 +7,8 @@ import pytest
 from assistant.answer_types import ANSWER_KINDS, answers_with, names_person, speaker_head
 from assistant.conversation import is_english, question_entities
 from assistant.extractive import ABSTAIN_SV, ExtractiveAnswerer
-from assistant.query import Query, QueryAnalyzer
+from assistant.query import Query
+from assistant.query_analysis import QueryAnalyzer
 from assistant.schema import ChunkMeta, DocType, RetrievedChunk
 from assistant.vocabulary import Vocabulary
 from ingest.analyzer import SwedishAnalyzer

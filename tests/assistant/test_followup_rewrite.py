@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.conversation import is_follow_up, resolve_follow_up, standalone_question
-from assistant.query import QueryAnalyzer
+from assistant.query_analysis import QueryAnalyzer
 from ingest.analyzer import SwedishAnalyzer
 
 ANALYZER = SwedishAnalyzer()

@@ -9,7 +9,8 @@ import urllib.request
 import pytest
 
 from assistant.extractive import ABSTAIN_EN, ABSTAIN_SV, ExtractiveAnswerer
-from assistant.query import Query, QueryAnalyzer
+from assistant.query import Query
+from assistant.query_analysis import QueryAnalyzer
 from assistant.llm import SYSTEM_EN, SYSTEM_SV, LLMAnswerer, build_llm, build_prompt
 from assistant.schema import Answer, ChunkMeta, DocType, RetrievedChunk
 from assistant.service import Assistant

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from assistant.llm import REWRITE_SYSTEM, build_rewriter, valid_rewrite
-from assistant.query import QueryAnalyzer
+from assistant.query_analysis import QueryAnalyzer
 from assistant.settings import Settings
 from ingest.analyzer import SwedishAnalyzer
 

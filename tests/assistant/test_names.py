@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 
 from assistant.names import DocumentNames, name_stems
-from assistant.query import QueryAnalyzer
+from assistant.query_analysis import QueryAnalyzer
 from ingest.analyzer import SwedishAnalyzer
 
 ANALYZER = SwedishAnalyzer()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.query import QueryAnalyzer
+from assistant.query_analysis import QueryAnalyzer
 from assistant.wording_question import point_in_time
 from ingest.analyzer import SwedishAnalyzer
 from assistant.settings import Settings

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer_types import ANSWER_KINDS
-from assistant.query import QueryAnalyzer
+from assistant.query_analysis import QueryAnalyzer
 from ingest.analyzer import SwedishAnalyzer
 
 ANALYZER = SwedishAnalyzer()
