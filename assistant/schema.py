@@ -115,6 +115,13 @@ class ChunkMeta(DocumentMeta):
     page_end: int | None = None
 
     @property
+    def paragraph_heading(self) -> str:
+        """The heading a statute paragraph stands under ("Definition" above "5 § Med regional
+        kulturplan avses …", "Vem som ska få statsbidrag"): it says what the § is about, and the
+        section, which names only the §, leaves it out."""
+        return self.heading_path[-1] if self.paragraph and self.heading_path else ""
+
+    @property
     def section(self) -> str:
         """The location, with a note when the text is not the document's own text layer."""
         note = SECTION_NOTES.get(self.text_source or "")
@@ -152,6 +159,8 @@ class ChunkMeta(DocumentMeta):
             # A record's section ('Kulturnämnden 2024-06-19 § 49, Beslut') leaves the item's title
             # out; it is embedded beside it, so a part still matches a question about the item.
             flat["item_title"] = self.agenda_title
+        if self.paragraph_heading:
+            flat["paragraph_heading"] = self.paragraph_heading  # embedded and indexed beside the §
         if self.published_key is not None:
             flat["published_key"] = self.published_key
         # Chroma metadata is scalar: the groups as one string, and one flag per group for `where`.

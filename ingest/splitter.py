@@ -24,10 +24,10 @@ from ingest.blocks import (
 from ingest.minutes import CASE_NUMBER, MINUTES_PART
 
 # Bump when chunking changes so that the next ingest re-chunks every document.
-SPLITTER_VERSION = "5"
+SPLITTER_VERSION = "6"
 
 # Only these keys are embedded (before the text, as Onyx does); the rest is for citations.
-EMBEDDED_METADATA_KEYS = ("title", "section", "item_title")
+EMBEDDED_METADATA_KEYS = ("title", "section", "paragraph_heading", "item_title")
 
 
 @dataclass

@@ -15,13 +15,17 @@ from tests.assistant.test_extractive import ANALYZER, _answerer, _query
 GAPS_SV = "Det här i frågan hittar jag inget stöd för i underlagen:"
 
 
-def _hit(doc: str, text: str, title: str = "Underlag", chunk: int = 0, published: str = "2021-06-01") -> RetrievedChunk:
+def _hit(
+    doc: str, text: str, title: str = "Underlag", chunk: int = 0, published: str = "2021-06-01",
+    heading_path: tuple[str, ...] = (), paragraph: str | None = None,
+) -> RetrievedChunk:
     """A passage; `chunk` > 0 makes another retrieved passage of the same document. The
     publishing date names no year the tests ask about."""
     meta = ChunkMeta(
         doc_id=doc, title=title, doc_type=DocType.web_page, publisher="Test",
         source_url=f"https://example.se/{doc}", published=published, content_hash=f"h-{doc}",
-        source_path=f"/tmp/{doc}.md", chunk_id=f"{doc}::{chunk:04d}", chunk_index=chunk, heading_path=[],
+        source_path=f"/tmp/{doc}.md", chunk_id=f"{doc}::{chunk:04d}", chunk_index=chunk,
+        heading_path=list(heading_path), paragraph=paragraph,
     )
     return RetrievedChunk(meta=meta, text=text, score=1.0)
 
@@ -409,3 +413,16 @@ def test_a_year_named_only_as_a_comparison_is_not_the_year_of_the_value(sentence
 def test_another_levels_money_does_not_answer_for_the_state_grant(sentence, other):
     asked = ANALYZER.term_set("Hur stort var statsbidraget till Skåne 2019?")
     assert other_levels_money(asked, ANALYZER.term_set(sentence)) is other
+
+
+def test_a_paragraph_is_labelled_by_the_heading_it_stands_under():
+    """Class: "Vad ska en kulturplan innehålla enligt förordningens definition?": the heading
+    "Definition" over "5 § Med regional kulturplan avses …" is in the window of each of its
+    sentences, as a web page's section heading is, though the §'s section names only the §."""
+    definition = _hit(
+        "sfs", "5 § Med regional kulturplan avses en beskrivning av prioriteringarna.",
+        title="Förordning", heading_path=("Definition",), paragraph="5 §",
+    )
+    query = _query("Vad ska en regional kulturplan innehålla enligt förordningens definition?")
+    [candidate] = _answerer().evidence.candidates(query, [definition])
+    assert ANALYZER.stem("definition") in candidate.window

@@ -128,6 +128,20 @@ def test_embedded_text_has_title_and_section_but_quoted_text_is_clean():
     assert "content_hash" not in embedded and "source_path" not in embedded
 
 
+def test_a_paragraphs_heading_is_embedded_and_stored_beside_it():
+    """Class: a statute § under a heading that says what it is about ("Definition", "Vem som ska
+    få statsbidrag"); its section names only the §, so without the heading a question about the
+    definition finds the status line under the heading rather than the § itself."""
+    md = "## Definition\n\n/Upphör att gälla U: 2020-01-01/\n\n**5 §** Med regional kulturplan avses en beskrivning.\n"
+    nodes, metas = _split(md, DocType.regulation)
+    paragraph = next(i for i, m in enumerate(metas) if m.paragraph == "5 §")
+    assert metas[paragraph].section == "5 §" and metas[paragraph].paragraph_heading == "Definition"
+    assert nodes[paragraph].get_content(metadata_mode=MetadataMode.EMBED).startswith("Testdokument\n5 §\nDefinition\n\n")
+    # The heading of a web page's section is its section already: it is not embedded twice.
+    nodes, metas = _split("## Samråd\n\nRegionen samråder.\n")
+    assert metas[0].paragraph_heading == "" and "paragraph_heading" not in nodes[0].metadata
+
+
 def test_long_paragraph_is_split_at_sentences_within_limit():
     sentence = "Regionen ansvarar för att kulturplanen tas fram i samverkan med kommunerna. "
     nodes, _ = _split(f"## Del\n\n{sentence * 40}", max_chars=500)
