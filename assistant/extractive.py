@@ -66,8 +66,11 @@ class ExtractiveAnswerer:
             if cand.score < self.relative_cutoff * best.score or cand.coverage < 0.5 * self.evidence.min_support:
                 continue
             words = self._words(cand)
-            if any(_similar(words, other) for other in chosen_words):
-                continue  # the same sentence from another version of the same page
+            same = next((i for i, other in enumerate(chosen_words) if _similar(words, other)), None)
+            if same is not None:  # the same sentence or list from another version of the same page
+                if _cut_short(chosen[same], cand):
+                    chosen[same], chosen_words[same] = cand, words
+                continue
             chosen.append(cand)
             chosen_words.append(words)
         # "2010 respektive 2023": each thing the question names gets its best sentence, even
@@ -135,7 +138,7 @@ class ExtractiveAnswerer:
         # about (a municipality, a year, an SFS number); otherwise they answer another question.
         entities = query.entity_terms
         related = [c for c in candidates if all(g & c.chunk_terms for g in entities)] if entities else candidates
-        answering = list(dict.fromkeys(s.best for s in supports if s.supported and s.best is not None))
+        answering = list(dict.fromkeys(_in_full(s.best, candidates) for s in supports if s.supported and s.best is not None))
         chosen = answering + [c for c in self.select(related or answering, entities) if c not in answering]
         prose = _prose_by_position(candidates)
         chosen = _with_antecedents(_distinct(chosen, keep=answering)[: self.max_units], prose)
@@ -313,14 +316,36 @@ def _same_elsewhere(cand: Candidate, candidates: list[Candidate], limit: int = 2
 
 
 def _distinct(chosen: list[Candidate], keep: list[Candidate] = ()) -> list[Candidate]:
-    """No two sentences that say the same thing (two versions of one page): the first stays.
+    """No two sentences that say the same thing (two versions of one page): the first stays, unless
+    a later one is the same, written out in full (`_cut_short`).
     Sentences that answer a part are all kept: "Blekinge fick 40 miljoner" and "Kronoberg fick 35
     miljoner" share most words but answer two parts."""
     out: list[Candidate] = []
     for cand in chosen:
-        if cand in keep or not any(_same_statement(cand, c) for c in out):
+        same = None if cand in keep else next(
+            (i for i, c in enumerate(out) if _same_statement(cand, c) or _cut_short(cand, c) or _cut_short(c, cand)), None
+        )
+        if same is None:
             out.append(cand)
+        elif out[same] not in keep and _cut_short(out[same], cand):
+            out[same] = cand
     return out
+
+
+def _in_full(cand: Candidate, candidates: list[Candidate]) -> Candidate:
+    """The fullest version of `cand` among the candidates: itself, or the same list written out
+    in another version of the page (`_cut_short`)."""
+    return max((c for c in candidates if c is cand or _cut_short(cand, c)), key=lambda c: len(c.terms))
+
+
+def _cut_short(a: Candidate, b: Candidate) -> bool:
+    """Class: a list that one version of a page copies only in part ("… inom följande sju
+    verksamhetsområden:" with its first item only): `a` has `b`'s lead-in and fewer of its items,
+    so `b` is quoted in `a`'s place (and `a` is not quoted beside it)."""
+    if not (a.unit.is_list and b.unit.is_list):
+        return False
+    lead_a, lead_b = a.unit.text.partition("\n")[0].strip(), b.unit.text.partition("\n")[0].strip()
+    return lead_a == lead_b and a.terms < b.terms
 
 
 def _same_statement(a: Candidate, b: Candidate) -> bool:

@@ -563,6 +563,23 @@ def test_the_same_sentence_in_two_versions_of_a_page_is_quoted_once():
     assert answer.answer.count("Myndigheten för kulturanalys") == 1
 
 
+LEAD_IN = "Inom modellen får regionerna fördela statliga medel inom följande sju verksamhetsområden:"
+SEVEN = ["professionell teater-, dans- och musikverksamhet", "museiverksamhet", "biblioteksverksamhet",
+         "professionell bild- och formverksamhet", "regional enskild arkivverksamhet",
+         "filmkulturell verksamhet", "främjande av hemslöjd"]
+
+
+def test_a_list_one_version_of_a_page_copies_in_part_is_quoted_in_full():
+    """Class: the same list in two versions of a page, one copied only in part (its first item
+    of seven); the part copy scores higher (it ranks first), but the full list is what is quoted."""
+    cut = f"{LEAD_IN}\n- {SEVEN[0]}"
+    full = f"{LEAD_IN}\n" + "\n".join(f"- {item}" for item in SEVEN)
+    hits = [_hit(0, "Kultursamverkansmodellen", cut), _hit(1, "Om kultursamverkansmodellen", full)]
+    answer = _answerer().answer(_query("Vilka verksamhetsområden får regionerna fördela statliga medel till?"), hits)
+    assert all(item in answer.answer for item in SEVEN)
+    assert answer.answer.count(LEAD_IN) == 1
+
+
 def test_who_signed_a_statute_is_answered_by_its_signature_lines():
     """Class: who signed a law or an ordinance. The signature ("FREDRIK REINFELDT") is a line of
     its own under the formula "På regeringens vägnar"; it holds no word of the question."""
