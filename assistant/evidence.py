@@ -334,8 +334,10 @@ class EvidenceModel:
         "hur många anställda" is not answered by "22 miljoner", and "hur många delstudier" is
         answered by "tre delstudier" whatever unit list the amount shape knows."""
         if part.counted_terms is not None:
+            # The counted noun itself or a compound's head ("kulturpolitiker" counts "politiker"),
+            # never a word that merely begins as it does ("kulturpolitiska överläggningar").
             counts = bool(part.counted_terms & cand.terms) or any(
-                mentions(cand.terms, t) for t in part.counted_terms if len(t) >= 5
+                term.endswith(t) for t in part.counted_terms if len(t) >= 5 for term in cand.terms
             )
             return counts and states_count(cand.unit.text, query.text)
         if cand.unit.is_list and "amount" in part.shape_kinds and list_holds_amounts(cand.unit.text, query.text):

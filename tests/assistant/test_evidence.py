@@ -228,6 +228,19 @@ def test_a_count_is_answered_only_by_a_sentence_counting_the_asked_thing():
     assert not answer.abstained and "300 aktörer" in answer.answer
 
 
+@pytest.mark.parametrize("sentence, counts", [
+    ("Nämnden bjuder in till kulturpolitiska överläggningar vid fyra tillfällen.", False),
+    ("Drygt 115 kulturpolitiker deltog i överläggningarna.", True),
+    ("Fem politiker från nämnden deltog i överläggningarna.", True),
+])
+def test_a_count_counts_its_noun_or_a_compounds_head_not_a_word_beginning_alike(sentence, counts):
+    """Class: "Hur många politiker …?" is answered by "115 kulturpolitiker" or "fem politiker",
+    not by "fyra tillfällen" in a sentence about "kulturpolitiska överläggningar", whose word
+    merely begins as "politiker" does."""
+    (support,) = _supports("Hur många politiker deltog i överläggningarna?", [_hit("a", sentence, title="Överläggning")])
+    assert support.supported is counts
+
+
 @pytest.mark.parametrize("dated", [
     "Den 15 februari 2024 fattade nämnden beslut om remissversionen och remissvaren.",
     "Remissvaren på planen för 2025–2028 sammanställdes 2024-06-19 av förvaltningen.",
