@@ -173,7 +173,8 @@ class ExtractiveAnswerer:
         parts that name different things ("2018 och 2019", "Blekinge respektive Kronoberg") share
         a sentence that states one member's value and mentions the other in passing ("… 198,7
         miljoner, en sänkning jämfört med 2018"), and a short second ask ("… och när blev
-        rapporten klar?") borrows the first ask's words, so the first ask's sentence covers it."""
+        rapporten klar?") borrows the first ask's words, so the first ask's sentence covers it.
+        The shared sentence stays with the part that would lose most support without it."""
         supports = [self.evidence.support(query, part, candidates) for part in query.parts]
         groups: dict[int, list[int]] = {}
         for i, s in enumerate(supports):
@@ -185,8 +186,11 @@ class ExtractiveAnswerer:
             shared = {id(supports[members[0]].best)}
             alternatives = {i: self.evidence.support(query, supports[i].part, candidates, shared) for i in members}
             movable = [i for i in members if alternatives[i].supported]
-            if len(movable) == len(members):  # one part keeps the shared sentence: the one it suits best
-                movable.remove(min(movable, key=lambda i: alternatives[i].support))
+            if len(movable) == len(members):
+                # One part keeps the shared sentence: the one that loses most without it, which
+                # makes the parts' support largest in total (not the one whose alternative is
+                # weakest: that may be the part the shared sentence covers least).
+                movable.remove(max(movable, key=lambda i: supports[i].support - alternatives[i].support))
             for i in movable:
                 supports[i] = alternatives[i]
         return supports

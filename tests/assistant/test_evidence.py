@@ -439,3 +439,34 @@ def test_a_paragraph_is_labelled_by_the_heading_it_stands_under():
     query = _query("Vad ska en regional kulturplan innehålla enligt förordningens definition?")
     [candidate] = _answerer().evidence.candidates(query, [definition])
     assert ANALYZER.stem("definition") in candidate.window
+
+
+class _ScriptedEvidence:
+    """Each part's best sentence and support, with and without the shared sentence taken."""
+
+    def __init__(self, shared, alone: dict[int, float], alternatives: dict[int, tuple[object, float]]):
+        self.shared, self.alone, self.alternatives = shared, alone, alternatives
+
+    def support(self, query, part, candidates, taken=frozenset()):
+        from assistant.evidence import PartSupport
+        i = query.parts.index(part)
+        if id(self.shared) in taken:
+            best, value = self.alternatives[i]
+            return PartSupport(part, best, value, "")
+        return PartSupport(part, self.shared, self.alone[i], "")
+
+
+def test_a_sentence_two_parts_share_stays_with_the_part_that_loses_most_without_it():
+    """Class: two asks one sentence serves ("Hur mycket fick Skåne 2018, och hur stort var
+    regionbidraget samma år?"): the first ask's own sentence covers it far better than any other,
+    the second ask has a fair sentence of its own, so the second moves, even though its
+    alternative is the weaker one."""
+    query = _query("Hur mycket fick Skåne i statsbidrag 2018, och hur stort var regionbidraget samma år?")
+    assert len(query.parts) == 2
+    shared, first_other, second_other = object(), object(), object()
+    answerer = _answerer()
+    answerer.evidence = _ScriptedEvidence(
+        shared, alone={0: 0.9, 1: 0.5}, alternatives={0: (first_other, 0.5), 1: (second_other, 0.4)},
+    )
+    supports = answerer._supports(query, [])
+    assert supports[0].best is shared and supports[1].best is second_other
