@@ -172,16 +172,10 @@ class QueryAnalyzer:
             # reverse: "Hur stor är budgeten 2020 och hur mycket av det är regionbidrag?" asks
             # first for the budget, whatever the later clause names.
             later = self._later_terms(part, english)
-            borrowed = {
+            weights = dict(own) | {
                 t: 0.5 * w for t, w in (context | {t: w for t, w in question_terms.items() if t not in context}).items()
                 if t not in own and t not in later
             }
-            import os
-            cap = float(os.environ.get("XCAP", "0"))
-            own_total, borrowed_total = sum(own.values()), sum(borrowed.values())
-            if cap and own_total > 0 and borrowed_total > cap * own_total:
-                borrowed = {t: w * cap * own_total / borrowed_total for t, w in borrowed.items()}
-            weights = dict(own) | borrowed
             counted = COUNTED.search(part.text)
             kinds = answer_kinds(part.text)
             parts.append(QueryPart(
