@@ -160,7 +160,9 @@ _PERSON_NAME = re.compile(
 # Minutes and tables abbreviate months ("3 apr. 2019", "12 sept").
 _MONTH_ABBREVIATIONS = r"jan|febr?|apr|jun|jul|aug|sept?|okt|nov|dec"
 _DAY = rf"\d{{1,2}} ({_MONTHS}|(?:{_MONTH_ABBREVIATIONS})\b\.?)|\d{{4}}-\d{{2}}-\d{{2}}"
-_DATE_HOLDS = re.compile(rf"\b({_DAY}|({_MONTHS}) \d{{4}}|\d{{4}}-\d{{2}}|(19|20)\d{{2}})\b", re.I)
+# A year inside a registration or statute number ("Sty 2018:4", "Dnr Adm 2018/169", "SFS
+# 2010:2012") dates nothing.
+_DATE_HOLDS = re.compile(rf"\b({_DAY}|({_MONTHS}) \d{{4}}|\d{{4}}-\d{{2}}|(?<![:/])(19|20)\d{{2}}(?![:/]\d))\b", re.I)
 # "När beslutade …?", "Vilket datum fastställde …?", "When did …?": a date asked of a done event,
 # told by the verb after the asking phrase in the past tense (weak "-ade/-de/-te/-des", strong
 # "hölls", "antogs", "blev"); "When was it due to meet?" asks for a plan.
@@ -180,7 +182,7 @@ _PLAN_ONLY = re.compile(
 )
 _ASKS_REFERENCE = re.compile(
     r"\b(diarienummer|diarienumret|diarienr|dnr|ärendenummer|uppdragsnummer|reference numbers?|case numbers?|"
-    r"file numbers?|registration numbers?)\b", re.I,
+    r"file numbers?|registration numbers?|assignment numbers?|diary numbers?)\b", re.I,
 )
 ANSWER_KINDS: dict[str, AnswerKind] = {
     # "När …?" is answered by a year as well as by a day.
