@@ -211,7 +211,9 @@ ANSWER_KINDS: dict[str, AnswerKind] = {
     # "Hur förändrades statsbidraget från 2019 till 2020?" asks how a sum changed: its amounts
     # (or the change in kronor), not the word "förändrades".
     "amount": AnswerKind(
-        re.compile(r"\b(hur mycket|hur stor(?! andel\b)|hur stort(?! andel\b)|belopp|summa|kronor|miljoner|kostar|kostade|kostat|kostnad\w*|how much|amount|costs?|costed)\b", re.I),
+        # "Hur mycket ökade/sänktes …": the change verb asks how much it changed, as "hur förändrades"
+        # does below; a sentence stating the levels or the change ("en höjning med") need not use it.
+        re.compile(r"\b(hur mycket(?:\s+(?:har\s+|hade\s+)?(?:ökade|ökat|minskade|minskat|höjdes|höjts|sänktes|sänkts|steg|stigit|sjönk|sjunkit))?|hur stor(?! andel\b)|hur stort(?! andel\b)|belopp|summa|kronor|miljoner|kostar|kostade|kostat|kostnad\w*|how much|amount|costs?|costed)\b", re.I),
         re.compile(r"\b(?:en|ett)\s+(?:miljon|miljard)\w*|(\d[\d ,.]*|\b(två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|tjugo|trettio|fyrtio|femtio|hundra))"
                    r"\s*(kronor|kr\b|tkr\b|mnkr\b|mkr\b|mdkr\b|mdr\b|mn\s?kr\b|md\s?kr\b|milj\.|msek\b|sek\b|miljon(?:er)?\b|miljard(?:er)?\b|"
                    r"procent|%|million\b|billion\b)|"
