@@ -110,7 +110,7 @@ class AnswerKind:
 # Roles a person holds, as a question names them.
 _ROLE = (r"(?:ordförande\w*|vice\s+ordförande|moderator\w*|generaldirektör\w*|\w*chef(?:en|er|erna)?|utredare\w*|"
          r"ledamot\w*|ledamöter\w*|justerare\w*|sekreterare\w*|\w*minister\w*|regionråd\w*|kommunalråd\w*|"
-         r"chair\w*|director\w*|ministers?)\b")
+         r"chair\w*|director\w*|ministers?|investigators?|secretar(?:y|ies))\b")
 ROLE = re.compile(rf"\b{_ROLE}", re.I)
 # Class: who the members of a body are, read from a list that marks each elected member by party
 # ("Isabella Hökmark (M)", "Michael Sjöö (S)"), as signature blocks and attendance lists of

@@ -17,7 +17,8 @@ from assistant.lexicon import general_idf, is_common_english, standard_spelling
 from assistant.parts import Part, asking_clause, split_parts, split_scene
 from assistant.query import Query, QueryPart
 from assistant.query_rules import (
-    DECISION_QUESTION, DEFINITION_QUESTION, DOCUMENT_QUESTION, LIST_QUESTION, PROCESS_QUESTION, ROLE_VERB_ROOTS,
+    DECISION_QUESTION, DEFINITION_QUESTION, DOCUMENT_QUESTION, ENGLISH_ROLE_ROOTS, LIST_QUESTION, PROCESS_QUESTION,
+    ROLE_VERB_ROOTS,
     TIME_QUESTION, answer_kinds, day_month, only_excepted, title_word, with_repeated_asks,
 )
 from assistant.wording_question import wording_question
@@ -214,8 +215,10 @@ class QueryAnalyzer:
         # names: "Justerare: Anna Ek", "Lars Nordström, moderator". A verb with no role noun
         # ("ledde") stays free.
         verb_roots = frozenset(root for verb, root in ROLE_VERB_ROOTS.items() if re.search(rf"\b{verb}\b", text, re.I))
-        if english:  # an English role noun ("chair", "director") is no Swedish stem
-            return verb_roots
+        if english:  # an English role noun is no Swedish stem: its Swedish role's root
+            return verb_roots | frozenset(
+                root for noun, root in ENGLISH_ROLE_ROOTS.items() if re.search(rf"\b{noun}\b", text, re.I)
+            )
         return verb_roots | frozenset(self.analyzer.stem(m.group().split()[-1].lower())[:5] for m in ROLE.finditer(text))
 
     def _swedish_words(self, question: str) -> list[str]:

@@ -107,3 +107,10 @@ ROLE_VERB_ROOTS = {
     "justerade": "juste", "justerar": "juste", "modererade": "moder", "modererar": "moder",
     "chaired": "ordfö", "chairs": "ordfö", "moderated": "moder", "moderates": "moder",
 }
+# English role nouns and the Swedish role's root: "Who was the special investigator …?" is
+# answered by "Mats Svegfors förordnades … som särskild utredare", not by a line that happens to
+# name the question's years. "director" is left out: it is "direktör", "chef" or "generaldirektör".
+ENGLISH_ROLE_ROOTS = {
+    "chair": "ordfö", "chairman": "ordfö", "chairperson": "ordfö", "chairwoman": "ordfö",
+    "investigator": "utred", "secretary": "sekre", "minister": "minis", "ministers": "minis",
+}

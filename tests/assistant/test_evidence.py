@@ -470,3 +470,15 @@ def test_a_sentence_two_parts_share_stays_with_the_part_that_loses_most_without_
     )
     supports = answerer._supports(query, [])
     assert supports[0].best is shared and supports[1].best is second_other
+
+
+def test_an_english_role_noun_asks_for_the_holder_of_the_swedish_role():
+    """Class: "Who was the special investigator / the chair / the secretary …?" over Swedish
+    documents: the answering sentence names the Swedish role ("särskild utredare"), so a line that
+    only shares the question's years is no answer."""
+    hits = [
+        _hit("mall", "Mall för uppföljning 2022, mejlas till Kulturrådet senast 11 maj 2023, avseende 2022 års verksamhet."),
+        _hit("sou", "Mats Svegfors förordnades den 11 juli 2022 som särskild utredare för översynen 2022–2023.", chunk=1),
+    ]
+    [support] = _supports("Who was the special investigator for the 2022–2023 review?", hits)
+    assert support.best is not None and support.best.unit.text.startswith("Mats Svegfors")
