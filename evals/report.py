@@ -81,7 +81,7 @@ def _probes_section(probes: dict[str, dict] | None) -> str:
     return f"""
 ## Probe questions (`evals/probe_questions.jsonl`, all; a second dev set)
 
-380 questions (95 unanswerable) written on 2026-12-04 to 2026-12-07 by eight separate helper sessions that saw
+430 questions (104 unanswerable) written on 2026-12-04 to 2026-12-07 by nine separate helper sessions that saw
 only the corpus, never this code or the gold set: near-corpus unanswerable questions, hard
 answerable ones (two-part, periods, counts, shares, colloquial, follow-ups, English). They were
 read question by question to find classes of failure, so they are dev data, not a test.
