@@ -178,7 +178,7 @@ _MONTH_YEAR = re.compile(rf"\b(?P<month>{'|'.join(MONTHS)})\s+(?P<year>(?:19|20)
 
 
 def reports_past(cand: Candidate) -> bool:
-    """Class: when something will happen (answer_types.FUTURE_ASK). The sentence names years, all
+    """Class: when something will happen (question_words.FUTURE_ASK). The sentence names years, all
     of them before its document's own date, and names no future or intent ("ska", "planeras",
     "nästa"): it reports an earlier step, not the one still to come. A sentence naming no year,
     or a document without a date of its own, is given the benefit of the doubt."""

@@ -32,11 +32,11 @@ class QueryPart(BaseModel):
     counted_terms: frozenset[str] | None = None
     # "Vilka kommuner deltog inte?": only a sentence that itself negates or excepts answers it.
     negated: bool = False
-    # "När ska regeringen lägga fram …?": the answer is a step still to come (answer_types.FUTURE_ASK).
+    # "När ska regeringen lägga fram …?": the answer is a step still to come (question_words.FUTURE_ASK).
     asks_future: bool = False
     # "Vilket datum i september 2023 …?": the month (1-12) the asked day lies in.
     day_month: int | None = None
-    # "Vad sa kulturministern om …?": the speaker's head word (answer_types.speaker_head), which
+    # "Vad sa kulturministern om …?": the speaker's head word (question_words.speaker_head), which
     # the answering sentence, the one before it or its passage's title must name.
     speaker_terms: frozenset[str] = frozenset()
     # "Vilka ledamöter …?", "Vem var ordförande …?": the role's root (its stem's first five

@@ -7,15 +7,15 @@ import math
 import re
 from collections.abc import Callable
 
-from assistant.answer_types import (
-    AMOUNT_HEADING, ANSWER_KINDS, COUNTED, PARTICIPANT_WORDS, PARTICIPATION, ROLE, SIGNING, STATUTE, STATUTE_SIGNATURE,
-    FUTURE_ASK, asks_negation, speaker_head, without_asking_phrases,
-)
+from assistant.answer_types import AMOUNT_HEADING, ANSWER_KINDS, ROLE, SIGNING, STATUTE, STATUTE_SIGNATURE
 from assistant.conversation import contextualize, is_english, is_follow_up, question_entities, standalone_question
 from assistant.glossary import swedish_equivalents, swedish_name
 from assistant.lexicon import general_idf, is_common_english, standard_spelling
 from assistant.parts import Part, asking_clause, split_parts, split_scene
 from assistant.query import Query, QueryPart
+from assistant.question_words import (
+    COUNTED, FUTURE_ASK, PARTICIPANT_WORDS, PARTICIPATION, asks_negation, speaker_head, without_asking_phrases,
+)
 from assistant.query_rules import (
     DECISION_QUESTION, DEFINITION_QUESTION, DOCUMENT_QUESTION, ENGLISH_ROLE_ROOTS, LIST_QUESTION, PROCESS_QUESTION,
     ROLE_VERB_ROOTS,
@@ -134,7 +134,7 @@ class QueryAnalyzer:
     def _counted(self, counted: re.Match[str] | None, english: bool) -> frozenset[str] | None:
         """What "hur många X" counts; None when X is a function word ("hur många av dem …?",
         a follow-up counting what the previous turn was about): any count then answers. A verb
-        of taking part ("hur många deltog") counts the participants (answer_types.PARTICIPATION)."""
+        of taking part ("hur många deltog") counts the participants (question_words.PARTICIPATION)."""
         if counted is None or english:
             return None
         if PARTICIPATION.match(counted.string, counted.start()):

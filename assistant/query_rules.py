@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import re
 
-from assistant.answer_types import ANSWER_KINDS, excepted_spans
+from assistant.answer_types import ANSWER_KINDS
 from assistant.lexicon import is_common_english
 from assistant.parts import asking_phrase
 from assistant.query import QueryPart
+from assistant.question_words import excepted_spans
 from ingest.dates import MONTHS
 
 LIST_QUESTION = re.compile(r"\b(vilka|lista|områden|which|what are|list)\b", re.I)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer_types import ANSWER_KINDS, answers_with, names_person, speaker_head
+from assistant.answer_types import ANSWER_KINDS, answers_with, names_person
 from assistant.conversation import is_english, question_entities
 from assistant.extractive import ABSTAIN_SV, ExtractiveAnswerer
 from assistant.query import Query
 from assistant.query_analysis import QueryAnalyzer
+from assistant.question_words import speaker_head
 from assistant.schema import ChunkMeta, DocType, RetrievedChunk
 from assistant.vocabulary import Vocabulary
 from ingest.analyzer import SwedishAnalyzer
