@@ -147,7 +147,7 @@ def other_levels_money(asked: AbstractSet[str], sentence: AbstractSet[str]) -> b
 def label_text(meta: ChunkMeta) -> str:
     """What a passage's labels say: title, section, publisher, body and its date (as stored and as
     text names it)."""
-    return f"{meta.title} {meta.section} {meta.paragraph_heading} {meta.publisher} {meta.body} {meta.published or ''} {own_date(meta)}"
+    return f"{meta.label} {meta.publisher} {meta.body} {meta.published or ''} {own_date(meta)}"
 
 
 def naming_documents(analyzer: SwedishAnalyzer, query: Query, hits: list[RetrievedChunk]) -> set[str]:
@@ -209,7 +209,7 @@ class EvidenceModel:
         weights = query.answer_terms
         total = sum(weights.values()) or 1.0
         out: list[Candidate] = []
-        chunk_terms_of = [self.analyzer.term_set(f"{h.meta.title} {h.meta.section} {h.meta.paragraph_heading} {own_date(h.meta)} {h.text}") for h in hits]
+        chunk_terms_of = [self.analyzer.term_set(f"{h.meta.label} {own_date(h.meta)} {h.text}") for h in hits]
         doc_terms_of: dict[str, frozenset[str]] = {}
         for hit, terms in zip(hits, chunk_terms_of):
             doc_terms_of[hit.meta.doc_id] = doc_terms_of.get(hit.meta.doc_id, frozenset()) | terms

@@ -18,8 +18,7 @@ from assistant.question_words import (
 )
 from assistant.query_rules import (
     DECISION_QUESTION, DEFINITION_QUESTION, DOCUMENT_QUESTION, ENGLISH_ROLE_ROOTS, LIST_QUESTION, PROCESS_QUESTION,
-    ROLE_VERB_ROOTS,
-    TIME_QUESTION, answer_kinds, day_month, only_excepted, title_word, with_repeated_asks,
+    ROLE_VERB_ROOTS, TIME_QUESTION, answer_kinds, day_month, only_excepted, title_word, with_repeated_asks,
 )
 from assistant.wording_question import wording_question
 from ingest.analyzer import SwedishAnalyzer
@@ -38,6 +37,11 @@ _NUMBER_TOKEN = re.compile(r"\d+(?:[.,]\d+)*")
 _DAY_OR_MONTH = re.compile(rf"\b(?:(?P<day>[0-3]?\d)\s+)?(?P<month>{'|'.join(MONTHS)})\b", re.I)
 # Minutes number their items "§ 121"; the analyzer indexes the number alone.
 _ITEM_PARAGRAPH = re.compile(r"§\s?(\d{1,3})\b")
+
+
+def _roots_named(roots_by_word: dict[str, str], text: str) -> frozenset[str]:
+    """The role roots of the table's words that `text` uses as whole words."""
+    return frozenset(root for word, root in roots_by_word.items() if re.search(rf"\b{word}\b", text, re.I))
 
 
 class QueryAnalyzer:
@@ -214,11 +218,9 @@ class QueryAnalyzer:
         # "Vem justerade/modererade …?", "Who chaired …?" asks for the holder of a role the verb
         # names: "Justerare: Anna Ek", "Lars Nordström, moderator". A verb with no role noun
         # ("ledde") stays free.
-        verb_roots = frozenset(root for verb, root in ROLE_VERB_ROOTS.items() if re.search(rf"\b{verb}\b", text, re.I))
+        verb_roots = _roots_named(ROLE_VERB_ROOTS, text)
         if english:  # an English role noun is no Swedish stem: its Swedish role's root
-            return verb_roots | frozenset(
-                root for noun, root in ENGLISH_ROLE_ROOTS.items() if re.search(rf"\b{noun}\b", text, re.I)
-            )
+            return verb_roots | _roots_named(ENGLISH_ROLE_ROOTS, text)
         return verb_roots | frozenset(self.analyzer.stem(m.group().split()[-1].lower())[:5] for m in ROLE.finditer(text))
 
     def _swedish_words(self, question: str) -> list[str]:

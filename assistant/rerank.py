@@ -32,7 +32,7 @@ class EvidenceReranker:
         shapes = query.shapes
         scored = []
         for rank, hit in enumerate(hits):
-            terms = self.analyzer.term_set(f"{hit.meta.title} {hit.meta.section} {hit.meta.paragraph_heading} {hit.text}")
+            terms = self.analyzer.term_set(f"{hit.meta.label} {hit.text}")
             coverage = sum(w for t, w in weighted.items() if t in terms) / total
             entity_share = sum(1 for g in entities if g & terms) / len(entities) if entities else 0.0
             has_shape = 1.0 if shapes and any(answers_with(s, hit.text, query.text) for s in shapes) else 0.0

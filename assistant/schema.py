@@ -122,6 +122,13 @@ class ChunkMeta(DocumentMeta):
         return self.heading_path[-1] if self.paragraph and self.heading_path else ""
 
     @property
+    def label(self) -> str:
+        """What the passage is labelled by: its document's title, its section and the heading
+        over a § (`paragraph_heading`), as the evidence model and the reranker read it; the
+        embedded text opens with the same three (ingest.splitter.EMBEDDED_METADATA_KEYS)."""
+        return " ".join(p for p in (self.title, self.section, self.paragraph_heading) if p)
+
+    @property
     def section(self) -> str:
         """The location, with a note when the text is not the document's own text layer."""
         note = SECTION_NOTES.get(self.text_source or "")
