@@ -134,10 +134,8 @@ class ExtractiveAnswerer:
         supports = self._supports(query, candidates)
         if not any(s.supported for s in supports):
             return self.abstain(query, hits, unsupported=supports)
-        # Supporting sentences come from passages that name what the question is specifically
-        # about (a municipality, a year, an SFS number); otherwise they answer another question.
         entities = query.entity_terms
-        related = [c for c in candidates if all(g & c.chunk_terms for g in entities)] if entities else candidates
+        related = _related(query, candidates)
         answering = list(dict.fromkeys(_in_full(s.best, candidates) for s in supports if s.supported and s.best is not None))
         chosen = answering + [c for c in self.select(related or answering, entities) if c not in answering]
         prose = _prose_by_position(candidates)
@@ -303,6 +301,20 @@ class ExtractiveAnswerer:
             return ""
         reference = f"{short_reference(meta.title, meta.doc_type)} {meta.section}"
         return f"According to {reference}:" if english else f"Enligt {reference}:"
+
+
+def _related(query: Query, candidates: list[Candidate]) -> list[Candidate]:
+    """Supporting sentences come from passages that name what the question is specifically about
+    (a municipality, a year, an SFS number); otherwise they answer another question. Class: a
+    question in parts that name different things ("regionbidraget 2018 och 2019", "modellen 2010
+    respektive översynen 2023"): a passage naming what one part names is about that part, though
+    it does not name the other's year, as `naming_documents` reads such parts too. A part naming
+    nothing of its own is about everything the question names."""
+    entities = query.entity_terms
+    if not entities:
+        return candidates
+    alternatives = [(part.own_entity_terms + part.context_entity_terms) or entities for part in query.parts] or [entities]
+    return [c for c in candidates if any(all(g & c.chunk_terms for g in groups) for groups in alternatives)]
 
 
 def _same_elsewhere(cand: Candidate, candidates: list[Candidate], limit: int = 2) -> list[Candidate]:

@@ -212,6 +212,24 @@ def test_two_named_years_answered_by_one_sentence_get_a_sentence_each():
     assert "198,7 miljoner" in answer.answer and "drygt 200 miljoner" in answer.answer
 
 
+def test_a_passage_naming_one_parts_year_supports_that_part():
+    """Class: a question in parts naming different things ("2018 och 2019"). No passage names both
+    years, yet each passage's further sentences about its own year support its part's answer."""
+    hits = [
+        _hit(0, "Kulturnämndens budget 2018", "Regionbidraget för 2018 uppgår till 320,5 miljoner kronor. "
+             "Beslutet fattades av regionfullmäktige i november. "
+             "Regionbidraget till kulturnämnden fördelas till ett fyrtiotal kulturinstitutioner."),
+        _hit(1, "Kulturnämndens budget 2019", "Regionbidraget för 2019 är 302,7 miljoner kronor. "
+             "Debatten pågick länge under våren. Regionbidraget till kulturnämnden sänks eftersom regionen måste spara."),
+    ]
+    answer = _answerer().answer(_query("Hur stort var kulturnämndens regionbidrag 2018 och 2019?"), hits)
+    assert "320,5 miljoner" in answer.answer and "302,7 miljoner" in answer.answer
+    assert "ett fyrtiotal kulturinstitutioner" in answer.answer and "måste spara" in answer.answer
+    # A passage naming neither year supports neither part.
+    other = _hit(2, "Kulturnämndens budget 2017", "Regionbidraget till kulturnämnden ökade kraftigt under året.")
+    assert "ökade kraftigt" not in _answerer().answer(_query("Hur stort var kulturnämndens regionbidrag 2018 och 2019?"), [*hits, other]).answer
+
+
 @pytest.mark.parametrize("share", ["en väsentlig del", "merparten", "huvuddelen", "fyra av fem", "18 av de 22"])
 def test_a_share_stated_in_words_answers_a_share_question(share):
     """Share questions ("hur stor andel"): a share is often stated in words, not as a percentage."""
