@@ -137,15 +137,23 @@ def members_of(entity: str) -> tuple[str, ...]:
 
 
 def _coordinated_group(text: str, entities: tuple[str, ...]) -> list[tuple[int, int, str]]:
-    """The longest run of same-kind entities joined only by coordinators (at least two)."""
+    """The longest run of same-kind entities joined only by coordinators (at least two). A name
+    that stands before the run's first member and is restated before a later one ("Kulturanalys
+    2012 respektive Kulturanalys 2013") is that member's restating word, not a break in the run."""
     spans = _spans(text, entities)
     best: list[tuple[int, int, str]] = []
     run: list[tuple[int, int, str]] = []
+    restating: str | None = None  # the name just before the run's first member
+    previous: tuple[int, int, str] | None = None
     for span in spans:
+        if run and span[2] == restating and _kind(span[2]) != _kind(run[-1][2]):
+            continue
         if run and _kind(run[-1][2]) == _kind(span[2]) and _COORDINATOR.match(text[run[-1][1]:span[0]]):
             run.append(span)
         else:
             run = [span]
+            restating = previous[2] if previous is not None and not text[previous[1]:span[0]].strip() else None
+        previous = span
         if len(run) > len(best):
             best = list(run)
     return best if len(best) >= 2 else []
@@ -234,6 +242,6 @@ def _clause_parts(clause: str, entities: tuple[str, ...]) -> list[Part]:
         # The member with the word that restates it ("översynen 2023"), which then stands in for
         # the first member's ("modellen 2010"); the coordinator before it dropped.
         restated = "" if i == 0 else _COORDINATOR_WORDS.sub("", clause[group[i - 1][1]:m_start])
-        lead = re.sub(r"[a-zåäö]+\s+$", "", head) if restated.strip() else head
+        lead = re.sub(r"[a-zåäö]+\s+$", "", head, flags=re.I) if restated.strip() else head
         parts.append(Part(f"{lead}{restated}{clause[m_start:m_end]}{clause[end:]}", rest + members_of(member)))
     return parts

@@ -65,6 +65,19 @@ def test_the_restating_noun_replaces_the_first_members_noun():
     assert parts[1].text == "Vilka utredningar låg bakom översynen 2023?"
 
 
+def test_a_name_restated_before_each_year_makes_one_part_per_year():
+    """Class: a series or document name repeated before each member ("Kulturanalys 2012 respektive
+    Kulturanalys 2013"): the repeated name restates the member, it does not break the coordination,
+    and a capitalised restating word replaces the first member's as a lower-case one does."""
+    parts = _parts("Vad kom myndigheten fram till i Kulturanalys 2012 respektive Kulturanalys 2013?")
+    assert [p.text for p in parts] == [
+        "Vad kom myndigheten fram till i Kulturanalys 2012?", "Vad kom myndigheten fram till i Kulturanalys 2013?",
+    ]
+    assert [p.own_entities for p in parts] == [("Kulturanalys", "2012"), ("Kulturanalys", "2013")]
+    # A different name before the second year is no restatement: one region's year, another's.
+    assert len(_parts("Hur mycket fick Blekinge 2019 och Kronoberg 2020?")) == 1
+
+
 def test_coordinated_names_make_one_part_per_name():
     parts = _parts("Hur mycket fick Blekinge och Kronoberg i statsbidrag?")
     assert [p.text for p in parts] == ["Hur mycket fick Blekinge i statsbidrag?", "Hur mycket fick Kronoberg i statsbidrag?"]
