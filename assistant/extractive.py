@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 
 from assistant.answer_types import NUMBER
 from assistant.citations import make_citation, short_reference
 from assistant.evidence import Candidate, EvidenceModel, PartSupport, Similarities
 from assistant.query import Query
 from assistant.schema import Answer, Citation, DocType, RetrievedChunk
+from assistant.units import Unit
 from assistant.vocabulary import Vocabulary
 from ingest.analyzer import SwedishAnalyzer
 
@@ -20,6 +22,8 @@ ABSTAIN_EN = "I can't find support for that in the documents."
 QUOTE_SEPARATOR = " … "
 _DEFINITION = re.compile(r"\b(avses|innebär|är en|är ett|means|is a)\b", re.I)
 
+LONG_LIST = 8
+_NUMBERED = re.compile(r"\d{1,2}\.\s")
 _POINTS_BACK = re.compile(r"(Det innebär|Det betyder|Detta|Det här|Denna|Dessa|Därför|Dessutom|Därmed|Han|Hon|Hen|Beslutet)\b")
 _MISSING_SV = {
     "name": "inget av underlagen nämner det frågan gäller i samma sammanhang",
@@ -112,6 +116,38 @@ class ExtractiveAnswerer:
                     break
         return out
 
+    def _trim_long_lists(
+        self, chosen: list[Candidate], answering: list[Candidate], query: Query
+    ) -> tuple[list[Candidate], dict[int, list[str]]]:
+        """Class: a long list (a meeting's agenda of a dozen items, a register) quoted in support
+        of a question that asks for no list: only its items that name something the question
+        names are quoted, after its lead-in, and "- …" marks the items left out (a numbered
+        list's own numbers show the gaps). A list that answers a part, or a list question, is
+        quoted whole, and so is one no item of which names anything asked, or one under a heading
+        or lead-in the question names ("Vad stod på dagordningen …?" asks for the agenda). Each
+        kept line is its own excerpt of the citation's quote. `LONG_LIST` items: longer than the
+        seven activity areas, the longest list an answer here is."""
+        if query.wants_list:
+            return chosen, {}
+        asked = query.answer_terms.keys()
+        out: list[Candidate] = []
+        excerpts: dict[int, list[str]] = {}
+        for cand in chosen:
+            lines = cand.unit.text.split("\n")
+            lead = [] if lines[0].startswith(("-", "|")) or _NUMBERED.match(lines[0]) else lines[:1]
+            items = lines[len(lead):]
+            if (
+                cand.unit.is_list and cand not in answering and len(items) >= LONG_LIST and not items[0].startswith("|")
+                and not asked & self.analyzer.term_set(f"{cand.hit.meta.section} {' '.join(lead)}")
+            ):
+                kept = [item for item in items if asked & self.analyzer.term_set(item)]
+                if kept and len(kept) < len(items):
+                    gap = [] if _NUMBERED.match(kept[-1]) else ["- …"]
+                    cand = replace(cand, unit=Unit("\n".join([*lead, *kept, *gap]), cand.unit.position, is_list=True))
+                    excerpts[id(cand)] = [*lead, *kept]
+            out.append(cand)
+        return out, excerpts
+
     def _words(self, cand: Candidate) -> frozenset[str]:
         """The sentence's whole words, without the compound fragments its index terms add: two
         versions of a page that say different things of "Kulturdatabasen" ("ägs gemensamt av
@@ -143,6 +179,7 @@ class ExtractiveAnswerer:
         chosen = _with_following(chosen, answering, prose, self.answer_window)
         chosen = self._with_spelled_out(chosen, answering, candidates, query)
         chosen = self._order(chosen, query, lead=answering[:1])
+        chosen, excerpts = self._trim_long_lists(chosen, answering, query)
         # The same sentence or list in another document (another version of a page, a press
         # release quoting a plan) is not repeated but cited beside the one quoted.
         also = {id(c): _same_elsewhere(c, candidates) for c in chosen}
@@ -151,8 +188,9 @@ class ExtractiveAnswerer:
         for cand in chosen:
             for source in [cand, *also[id(cand)]]:
                 cid = source.hit.meta.chunk_id
-                if source.unit.text not in quotes.setdefault(cid, []):
-                    quotes[cid].append(source.unit.text)
+                for excerpt in excerpts.get(id(source), [source.unit.text]):
+                    if excerpt not in quotes.setdefault(cid, []):
+                        quotes[cid].append(excerpt)
                 if cid not in citations:
                     citations[cid] = make_citation(len(citations) + 1, source.hit, "")
         citations = {cid: c.model_copy(update={"quote": QUOTE_SEPARATOR.join(quotes[cid])}) for cid, c in citations.items()}
@@ -276,7 +314,7 @@ class ExtractiveAnswerer:
             n = "][".join(str(citations[c.hit.meta.chunk_id].n) for c in [cand, *also[id(cand)]])
             if cand.unit.is_list:
                 lead, _, items = cand.unit.text.partition("\n")
-                text = f"{lead} [{n}]\n{items}" if lead and not lead.startswith(("-", "1.")) else f"[{n}]\n{cand.unit.text}"
+                text = f"{lead} [{n}]\n{items}" if lead and not (lead.startswith(("-", "|")) or _NUMBERED.match(lead)) else f"[{n}]\n{cand.unit.text}"
                 paragraphs.append(text)
                 previous_chunk = None
                 continue

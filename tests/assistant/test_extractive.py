@@ -6,7 +6,7 @@ import pytest
 
 from assistant.answer_types import ANSWER_KINDS, answers_with, names_person
 from assistant.conversation import is_english, question_entities
-from assistant.extractive import ABSTAIN_SV, ExtractiveAnswerer
+from assistant.extractive import ABSTAIN_SV, QUOTE_SEPARATOR, ExtractiveAnswerer
 from assistant.query import Query
 from assistant.query_analysis import QueryAnalyzer
 from assistant.question_words import speaker_head
@@ -539,6 +539,28 @@ def test_what_someone_said_is_answered_only_by_a_reported_statement():
     agenda = [_hit(0, "Dagordning kultur- och fritidsnämnden", "Kultur- och fritidsnämndens dagordning:\n"
                    "- Mötets öppnande\n- Remiss om kultursamverkansmodellen Ds 2017:8\n- Övrigt")]
     assert _missing("Vad svarade kultur- och fritidsnämnden på remissen om kultursamverkansmodellen Ds 2017:8?", agenda) == ["value"]
+
+
+_AGENDA = "\n".join(f"{i}. {item}" for i, item in enumerate([
+    "Justering", "Aktuell information", "Fördelning av kulturkofferten 2011", "Intern kontroll", "Årsredovisning",
+    "Motion om ett galleri", "Kortfilmspris", "Kulturpris", "Delegationsbeslut", "Övriga frågor"], 1))
+
+
+def test_a_long_list_in_support_of_a_question_asking_no_list_quotes_only_the_items_it_asks_about():
+    """Class: a meeting's agenda quoted beside the sentence that answers: its items naming what
+    the question names, numbered as in the document, each line a quoted excerpt of the passage."""
+    hits = [
+        _hit(0, "Kulturnämnden fördelar kulturkofferten", "Kulturnämnden fördelar kulturkofferten för första gången den 3 mars 2011. Sammanträdet hålls i Malmö."),
+        _hit(1, "Kulturnämnden sammanträder 2011", f"Kulturnämnden sammanträder i mars.\n\n{_AGENDA}"),
+    ]
+    answer = _answerer().answer(_query("När fördelade kulturnämnden kulturkofferten 2011?"), hits)
+    assert "3. Fördelning av kulturkofferten 2011" in answer.answer and "Kortfilmspris" not in answer.answer
+    for citation in answer.citations:
+        assert all(excerpt in citation.passage for excerpt in citation.quote.split(QUOTE_SEPARATOR))
+    # A list question, or one naming the list's heading, is answered with the whole list.
+    assert "7. Kortfilmspris" in _answerer().answer(_query("Vilka ärenden tog kulturnämnden upp 2011?"), hits).answer
+    under_heading = [hits[0], _hit(1, "Kulturnämnden sammanträder 2011", _AGENDA, section="Dagordning")]
+    assert "7. Kortfilmspris" in _answerer().answer(_query("När fördelade kulturnämnden kulturkofferten enligt dagordningen 2011?"), under_heading).answer
 
 
 def test_a_list_that_spells_out_what_the_answer_refers_to_follows_it():
