@@ -52,6 +52,9 @@ class Wording:
     not_before: str | None = None  # a lower bound when the start itself is not stated
     valid_until: str | None = None
     repealed_by: str | None = None  # "SFS 2012:515": the regulation whose entry into force ended it
+    # A later wording follows this one, though the documents state neither this one's end nor the
+    # later one's start (an original law beside its consolidated text "t.o.m. SFS 2019:952").
+    superseded: bool = False
     former: bool = False
     notes: list[str] = field(default_factory=list)
 
@@ -275,7 +278,11 @@ def _predecessor(chosen: Wording, wordings: list[Wording]) -> Wording | None:
     """The wording in force just before `chosen` began: of those that ended by its start, the last."""
     start = chosen.valid_from or chosen.not_before
     ended = [w for w in wordings if w is not chosen and w.valid_until and (start is None or w.valid_until <= start)]
-    return max(ended, key=lambda w: w.valid_until) if ended else None
+    if ended:
+        return max(ended, key=lambda w: w.valid_until)
+    # Class: the original wording of a law beside its consolidated text, neither dating the change.
+    earlier = [w for w in wordings if w is not chosen and w.superseded and start and (w.valid_from or "") < start]
+    return max(earlier, key=lambda w: w.valid_from or "") if earlier else None
 
 
 _LIST_ITEM = re.compile(r"^\s*(?:\d+\.|[-*•])\s")
@@ -316,10 +323,14 @@ def _period(wording: Wording, english: bool) -> str:
         begin = f"from {start}" if start else (f"from a date the documents do not state (not before {wording.not_before})" if wording.not_before else "from a date the documents do not state")
         if wording.repealed_by:
             return f"{begin}, until {until}, when the regulation was repealed by {wording.repealed_by}"
+        if wording.superseded and not until:
+            return f"{begin}, until a later wording the documents do not date"
         return f"{begin}, until {until}" if until else f"{begin}; the documents show no later wording"
     begin = f"från {start}" if start else (f"från ett datum som dokumenten inte anger (tidigast {wording.not_before})" if wording.not_before else "från ett datum som dokumenten inte anger")
     if wording.repealed_by:
         return f"{begin} till {until}, då författningen upphävdes genom {wording.repealed_by}"
+    if wording.superseded and not until:
+        return f"{begin} till en senare lydelse som dokumenten inte daterar"
     return f"{begin} till {until}" if until else f"{begin}; dokumenten visar ingen senare lydelse"
 
 
@@ -384,6 +395,8 @@ def _chain(wordings: list[Wording]) -> list[Wording]:
         next_start = after.valid_from
         if before.valid_until is None and next_start:
             before.valid_until = next_start
+        elif before.valid_until is None and after.not_before and start(before) < after.not_before:
+            before.superseded = True
         if after.valid_from is None and before.valid_until and (after.not_before or "") <= before.valid_until:
             after.valid_from, after.not_before = before.valid_until, None
     return ordered

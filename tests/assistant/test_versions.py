@@ -223,3 +223,30 @@ def test_the_quoted_wording_stops_where_the_printed_closing_block_begins(assista
 def test_a_quoted_list_stays_a_list_and_the_sentence_after_it_its_own_paragraph(assistant) -> None:
     answer = assistant.ask("Vad säger 1 § förordningen (2030:100)?")
     assert "> 1. bygdegårdar,\n> 2. samlingslokaler.\n>\n> Bidrag lämnas" in answer.answer
+
+
+def _wording(doc_id: str, kind: str, valid_from: str | None = None, not_before: str | None = None) -> "Wording":
+    from assistant.schema import ChunkMeta, DocType, RetrievedChunk
+    from assistant.versions import Wording
+
+    meta = ChunkMeta(
+        doc_id=doc_id, title="Lag (2030:1) om bidrag", doc_type=DocType.regulation, publisher="Test",
+        source_url=f"https://example.se/{doc_id}", published="2030-12-20", content_hash=doc_id,
+        source_path=f"/tmp/{doc_id}.md", chunk_id=f"{doc_id}::0000", chunk_index=0,
+    )
+    return Wording(RetrievedChunk(meta=meta, text="1 § Ett landsting får fördela bidrag.", score=1.0), "1 §", kind,
+                   amended_by="SFS 2039:9" if kind == "amendment" else "", valid_from=valid_from, not_before=not_before)
+
+
+def test_an_original_wording_beside_an_undated_amendment_is_its_predecessor():
+    """Class: a law's original text (in force 2031-01-01, no end stated) beside its consolidated text
+    "t.o.m. SFS 2039:9" (start not stated): the original is the wording the amendment replaced, and
+    its period does not claim that the documents show no later wording."""
+    from assistant.versions import _chain, _period, _predecessor
+
+    original, current = _wording("original", "original", valid_from="2031-01-01"), _wording("current", "amendment", not_before="2039-01-01")
+    chained = _chain([current, original])
+    assert chained == [original, current] and original.superseded and not current.superseded
+    assert _predecessor(current, chained) is original and _predecessor(original, chained) is None
+    assert "ingen senare lydelse" not in _period(original, False) and "senare lydelse" in _period(original, False)
+    assert "ingen senare lydelse" in _period(current, False)
