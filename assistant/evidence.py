@@ -325,8 +325,10 @@ class EvidenceModel:
         Hökmark (M)", not "Maria Ward (S), kulturnämndens ordförande"; answer_types.PARTY_MEMBER)."""
         if any(root in term for root in roots for term in cand.terms):
             return True
-        text = cand.unit.text
-        return MEMBER_ROLE_ROOT in roots and bool(PARTY_MEMBER.search(text)) and not ROLE.search(text)
+        # Line by line: a signature block (assistant.units) names the chair beside the members.
+        return MEMBER_ROLE_ROOT in roots and any(
+            PARTY_MEMBER.search(line) and not ROLE.search(line) for line in cand.unit.text.splitlines()
+        )
 
     @staticmethod
     def _holds_answer(cand: Candidate, query: Query, part: QueryPart) -> bool:

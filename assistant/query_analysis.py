@@ -14,7 +14,7 @@ from assistant.lexicon import general_idf, is_common_english, standard_spelling
 from assistant.parts import Part, asking_clause, split_parts, split_scene
 from assistant.query import Query, QueryPart
 from assistant.question_words import (
-    COUNTED, FUTURE_ASK, PARTICIPANT_WORDS, PARTICIPATION, asks_negation, speaker_head, without_asking_phrases,
+    COUNTED, FUTURE_ASK, PARTICIPANT_WORDS, PARTICIPATION, asks_negation, excepted_spans, speaker_head, without_asking_phrases,
 )
 from assistant.query_rules import (
     DECISION_QUESTION, DEFINITION_QUESTION, DOCUMENT_QUESTION, ENGLISH_ROLE_ROOTS, LIST_QUESTION, PROCESS_QUESTION,
@@ -218,6 +218,9 @@ class QueryAnalyzer:
         # "Vem justerade/modererade …?", "Who chaired …?" asks for the holder of a role the verb
         # names: "Justerare: Anna Ek", "Lars Nordström, moderator". A verb with no role noun
         # ("ledde") stays free.
+        # A role an exception sets aside ("Vilka ledamöter, förutom ordföranden, …?") is not asked for.
+        for start, end in excepted_spans(text):
+            text = f"{text[:start]}{' ' * (end - start)}{text[end:]}"
         verb_roots = _roots_named(ROLE_VERB_ROOTS, text)
         if english:  # an English role noun is no Swedish stem: its Swedish role's root
             return verb_roots | _roots_named(ENGLISH_ROLE_ROOTS, text)

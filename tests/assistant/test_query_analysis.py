@@ -209,6 +209,8 @@ def test_what_an_exception_sets_aside_is_no_entity_the_answer_must_name():
     assert "2015" in named and not named & {"björn", "wiechel"}
     assert not query.parts[0].negated
     assert QUERIES.analyze("Vilka ledamöter satt inte i gruppen 2015?").parts[0].negated
+    # Nor is the role it sets aside asked for: the members, not the chair.
+    assert query.parts[0].role_roots == frozenset({"ledam"})
 
 
 def test_a_repeated_question_word_takes_the_earlier_asks_kind_and_role():
