@@ -63,6 +63,13 @@ EN_TO_SV: dict[str, str] = {
     "languages": "språk",
     "national minorities": "nationella minoriteter",
     "minorities": "minoriteter",
+    # Statute language: when a law applies, what it repealed or amended, who signed it.
+    "into force": "träder kraft ikraftträdande",
+    "in force": "gäller",
+    "take effect": "träder kraft",
+    "repealed": "upphävs upphör",
+    "amended": "ändrad ändring",
+    "on behalf of": "vägnar",
     # English names of Swedish places: a question naming "Sweden" or "Scania" names what the
     # documents call Sverige and Skåne.
     "sweden": "Sverige",

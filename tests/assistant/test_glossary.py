@@ -26,3 +26,11 @@ def test_no_domain_word_gives_nothing():
 def test_names_keep_their_exact_spelling():
     assert swedish_name("Sweden's") == "Sveriges"
     assert swedish_name("Scania") == "Skåne"
+
+
+def test_statute_language_gets_the_swedish_phrases_a_law_uses():
+    """Class: English questions on when a law applies and who signed it ("enter into force",
+    "on behalf of the government"): the printed SFS says "träder i kraft", "På regeringens vägnar"."""
+    swedish = swedish_equivalents("When did the act enter into force, and who signed it on behalf of the government?").split()
+    assert {"träder", "kraft", "vägnar", "regeringen"} <= set(swedish)
+    assert "kraft" in swedish_equivalents("When did the ordinances come into force?").split()
