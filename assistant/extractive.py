@@ -252,7 +252,7 @@ class ExtractiveAnswerer:
             n = "][".join(str(citations[c.hit.meta.chunk_id].n) for c in [cand, *also[id(cand)]])
             if cand.unit.is_list:
                 lead, _, items = cand.unit.text.partition("\n")
-                text = f"{lead} [{n}]\n{items}" if lead and not (lead.startswith(("-", "|")) or quoting.NUMBERED.match(lead)) else f"[{n}]\n{cand.unit.text}"
+                text = f"{lead} [{n}]\n{items}" if quoting.list_lead(cand.unit.text) else f"[{n}]\n{cand.unit.text}"
                 paragraphs.append(text)
                 previous_chunk = None
                 continue

@@ -23,6 +23,13 @@ POINTS_BACK = re.compile(r"(Det innebär|Det betyder|Detta|Det här|Denna|Dessa|
 ProseByPosition = dict[tuple[str, int], Candidate]
 
 
+def list_lead(text: str) -> str:
+    """A list unit's lead-in line ("… inom följande sju verksamhetsområden:"), or "" when its first
+    line is already an item or a table row."""
+    first = text.partition("\n")[0]
+    return "" if first.startswith(("-", "|")) or NUMBERED.match(first) else first
+
+
 def with_spelled_out(
     analyzer: SwedishAnalyzer, chosen: list[Candidate], answering: list[Candidate], candidates: list[Candidate], query: Query
 ) -> list[Candidate]:
@@ -67,7 +74,7 @@ def trim_long_lists(
     excerpts: dict[int, list[str]] = {}
     for cand in chosen:
         lines = cand.unit.text.split("\n")
-        lead = [] if lines[0].startswith(("-", "|")) or NUMBERED.match(lines[0]) else lines[:1]
+        lead = [first] if (first := list_lead(cand.unit.text)) else []
         items = lines[len(lead):]
         if (
             cand.unit.is_list and cand not in answering and len(items) >= LONG_LIST and not items[0].startswith("|")
