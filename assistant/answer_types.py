@@ -52,6 +52,9 @@ class AnswerKind:
     # A cue that spans more than the opening words ("Hur förändrades Region Skånes statsbidrag"):
     # searched in the whole asking clause.
     asks_clause: re.Pattern[str] | None = None
+    # The kind may be held by the opening of the sentence after the answering one: a reason is
+    # told next to what it explains ("… förlängdes planen. Skälet är att …").
+    nearby: bool = False
 
     def asked_in(self, phrase: str, clause: str) -> bool:
         """Whether a question whose opening words are `phrase` and whose asking clause is `clause`
@@ -69,7 +72,8 @@ class AnswerKind:
 # Roles a person holds, as a question names them.
 _ROLE = (r"(?:ordförande\w*|vice\s+ordförande|moderator\w*|generaldirektör\w*|\w*chef(?:en|er|erna)?|utredare\w*|"
          r"ledamot\w*|ledamöter\w*|justerare\w*|sekreterare\w*|\w*minister\w*|regionråd\w*|kommunalråd\w*|"
-         r"chair\w*|director\w*|ministers?|investigators?|secretar(?:y|ies))\b")
+         r"gäst(?:en|er|erna)?|talare(?:n|na)?|föreläsare(?:n|na)?|pristagare(?:n|na)?|"
+         r"chair\w*|director\w*|ministers?|investigators?|secretar(?:y|ies)|guests?|speakers?)\b")
 ROLE = re.compile(rf"\b{_ROLE}", re.I)
 # Class: who the members of a body are, read from a list that marks each elected member by party
 # ("Isabella Hökmark (M)", "Michael Sjöö (S)"), as signature blocks and attendance lists of
@@ -80,6 +84,14 @@ PARTY_MEMBER = re.compile(r"\b[A-ZÅÄÖ][\wåäöé-]+(?:\s+[A-ZÅÄÖ][\wåä�
 # seldom repeats it ("Kulturnämndens ordförande Yngve Petersson").
 PERSON_VERB = re.compile(
     r"\b(?:vem|vilka|who)\s+(?:efterträdde|modererade|ledde|justerade|undertecknade|succeeded|moderated|chaired|led|signed)\b", re.I
+)
+# "Vem fick Region Skånes kulturpris?", "Who won the award?": a prize, an award or a grant to a
+# person goes to someone the answer must name; a sentence telling that the prize is handed out
+# names no winner.
+PRIZE_RECIPIENT = re.compile(
+    r"\b(?:vem|vilka|who)\s+(?:fick|får|tilldelades|vann|erhöll|won|received|got)\b"
+    r"(?=[^?]*?\w*(?:pris|priset|prisen|stipendi\w*|utmärkelse\w*|prize|award)\b)",
+    re.I,
 )
 # "Vilka undertecknade lagen?", "Vilket statsråd skrev under …?", "Which ministers signed it?": who
 # signed a text. A signature names no role ("FREDRIK REINFELDT"), so the kind asks for a person.
@@ -142,6 +154,19 @@ _PLAN_ONLY = re.compile(
 _ASKS_REFERENCE = re.compile(
     r"\b(diarienummer|diarienumret|diarienr|dnr|ärendenummer|uppdragsnummer|reference numbers?|case numbers?|"
     r"file numbers?|registration numbers?|assignment numbers?|diary numbers?)\b", re.I,
+)
+# How documents tell a cause, a purpose or a consequence: connectives ("eftersom", "därför", "för
+# att", "som en följd därav", "mot bakgrund av"), the nouns naming one ("skälet", "syftet",
+# "bakgrunden är", "behovet av"), the verbs of need and effect ("kräver", "leder till",
+# "riskerar", "förutsätter") and the grounds of a decision ("utifrån styrelsens kriterier",
+# "enligt regeringsformen"). A sentence with none of them states what happened, not why.
+REASON = re.compile(
+    r"\b(?:eftersom|därför|därav|därmed|för\s+att|syfte\w*|syftar|avsikt\w*|anledning\w*|skäl(?:et|en)?|orsak\w*|motiv\w*|"
+    r"bakgrund\w*|beror|berodde|berott|på\s+grund\s+av|p\.?g\.?a|följd\w*|följer\s+av|med\s+tanke\s+på|med\s+hänsyn\s+till|"
+    r"behov\w*|behöver|behövs|behövde|kräver|krävs|krävde|krävt|leder\s+till|ledde\s+till|lett\s+till|leda\s+till|riskera\w*|"
+    r"så\s+att|förutsätt\w*|utifrån|enligt|baserat\s+på|grundat\s+på|på\s+grundval\s+av|med\s+stöd\s+av|because|since|due\s+to|owing\s+to|as\s+a\s+result|therefore|thus|hence|in\s+order\s+to|so\s+that|"
+    r"purposes?|aims?|reasons?|rationale|background|led\s+to|leads?\s+to|requires?|required|needs?|needed|based\s+on|according\s+to)\b",
+    re.I,
 )
 ANSWER_KINDS: dict[str, AnswerKind] = {
     # "När …?" is answered by a year as well as by a day.
@@ -211,13 +236,15 @@ ANSWER_KINDS: dict[str, AnswerKind] = {
     # answered by a sentence that names a person ("Magnus Lunderquist, ordförande …"); a body's
     # name ("Region Skånes kulturnämnd") or the role alone ("Chefen för Kulturavdelningen") is not one.
     "person": AnswerKind(
-        re.compile(
+        _PERSON_ASKS := re.compile(
             rf"\b(?:vem|who)\s+(?:var|är|blir|blev|e|was|is|utsågs\s+till|valdes\s+till|förordnades\s+som)\s+(?:[\wåäö']+\s+){{0,2}}?{_ROLE}|"
-            rf"\b(?:vilka|vilken|which)\s+(?:[\wåäö]+\s+)?{_ROLE}|\bvad\s+hette\s+(?:[\wåäö]+\s+)?{_ROLE}|"
-            rf"{PERSON_VERB.pattern}|{SIGNING.pattern}",
+            rf"\b(?:vilka|vilken|which)\s+(?:(?:var|är|blev|were|was|are|is)\s+(?:[\wåäö]+\s+){{0,3}}?|[\wåäö]+\s+)?{_ROLE}|"
+            rf"\bvad\s+hette\s+(?:[\wåäö]+\s+)?{_ROLE}|{PERSON_VERB.pattern}|{SIGNING.pattern}|{PRIZE_RECIPIENT.pattern}",
             re.I,
         ),
         _PERSON_NAME,
+        # "Vilka var de två internationella gästerna …?": the role may stand past the opening words.
+        asks_clause=_PERSON_ASKS,
     ),
     # "Vad sa kulturministern …?", "Vad tyckte kommunerna …?", "Hur svarade ledamöterna …?": what
     # someone said or thought, answered by a sentence reporting a statement or a stance (a speech
@@ -251,6 +278,15 @@ ANSWER_KINDS: dict[str, AnswerKind] = {
     # when it happened.
     "past_event": AnswerKind(
         _ASKS_PAST, re.compile(r"\S"), required=False, new_value=False, condition=True, rejects=_PLAN_ONLY,
+    ),
+    # "Varför förlängdes kulturplanen?", "Why did the Sweden Democrats enter a reservation?": a
+    # reason, which the answering sentence or one beside it must tell (REASON). That an event
+    # happened, however well documented, does not say why.
+    "reason": AnswerKind(
+        re.compile(r"\b(?:varför|why|how\s+come|av\s+vilken\s+anledning|av\s+vilket\s+skäl|hur\s+kommer\s+det\s+sig|"
+                   r"vad\s+(?:var|är|blev)\s+(?:skälet|skälen|anledningen|orsaken|orsakerna|motivet|motiven)|vad\s+berodde|"
+                   r"vad\s+beror|what\s+(?:was|is|were)\s+the\s+(?:reasons?|causes?|rationale)|for\s+what\s+reason)\b", re.I),
+        REASON, required=False, new_value=False, condition=True, nearby=True,
     ),
     "body": AnswerKind(
         re.compile(r"\b(vem|vilka|vilken myndighet|vilket organ|vilken nämnd|who|which agency|which body)\b", re.I),

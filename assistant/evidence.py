@@ -37,9 +37,13 @@ from assistant.units import Unit, split_units
 from ingest.analyzer import SwedishAnalyzer
 from ingest.dates import FULL_DATE, MONTHS, as_iso, spelled
 
+# How far into the next sentence a connective still links it to the one before ("Detta beror
+# främst på att …", "Som en följd därav …"): its opening words.
+FOLLOWING_WORDS = 5
+
 # Similarities of a question to stored sentences: chunk id -> unit position -> cosine.
 Similarities = dict[str, dict[int, float]]
-Missing = Literal["", "name", "value", "coverage"]
+Missing = Literal["", "name", "value", "reason", "coverage"]
 
 
 @dataclass(eq=False)  # identity: one sentence of one passage
@@ -53,6 +57,7 @@ class Candidate:
     window: frozenset[str]  # its terms, the sentence before's, and its passage's labels
     chunk_terms: frozenset[str]  # everything its passage says, with title and section
     doc_terms: frozenset[str]  # everything the retrieved passages of its document say
+    following: str = ""  # the opening words of the next sentence in its passage
 
 
 @dataclass(frozen=True)
@@ -222,7 +227,8 @@ class EvidenceModel:
             prior = 1.0 / (1.0 + self.rank_decay * rank)
             chunk_terms, doc_terms = chunk_terms_of[rank], doc_terms_of[hit.meta.doc_id]
             previous: frozenset[str] = frozenset()
-            for unit in split_units(hit.text):
+            units = split_units(hit.text)
+            for position, unit in enumerate(units):
                 terms = self.analyzer.term_set(unit.text)
                 window, previous = terms | previous | labels, terms
                 if not unit.is_list and len(unit.text.split()) < 4 and not (signed and names_person(unit.text)) and not (
@@ -235,7 +241,8 @@ class EvidenceModel:
                     score += self.list_bonus
                 if coverage > 0 and any(answers_with(shape, unit.text, query.text) for shape in query.shapes):
                     score += self.shape_bonus
-                out.append(Candidate(unit, hit, rank, coverage, score, terms, window, chunk_terms, doc_terms))
+                following = " ".join(units[position + 1].text.split()[:FOLLOWING_WORDS]) if position + 1 < len(units) else ""
+                out.append(Candidate(unit, hit, rank, coverage, score, terms, window, chunk_terms, doc_terms, following))
         self._add_meaning(out, similarities)
         # Ties broken by retrieval order and position, never by set order (deterministic answers).
         return sorted(out, key=lambda c: (-c.score, c.rank, c.unit.position))
@@ -305,8 +312,11 @@ class EvidenceModel:
                 part.asks_future and reports_past(cand)
             ) or (
                 part.day_month is not None and not holds_day_in(cand.unit.text, part.day_month)
-            ) or not all(ANSWER_KINDS[k].held_by(cand.unit.text, query.text) for k in part.conditions):
+            ) or not all(ANSWER_KINDS[k].held_by(cand.unit.text, query.text) for k in part.conditions if not ANSWER_KINDS[k].nearby):
                 missing = "value" if missing == "name" else missing
+                continue
+            if not all(self._held_nearby(k, cand, query) for k in part.conditions if ANSWER_KINDS[k].nearby):
+                missing = "reason" if missing == "name" else missing
                 continue
             coverage = self._coverage(part.answer_terms, total, cand.terms, cand.window - cand.terms, query.unindexed_terms)
             key = (coverage / (1.0 + self.rank_decay * cand.rank), coverage)
@@ -317,6 +327,13 @@ class EvidenceModel:
         if best_key[1] < self.min_support:
             return PartSupport(part, best, best_key[1], "coverage")
         return PartSupport(part, best, best_key[1], "")
+
+    @staticmethod
+    def _held_nearby(kind: str, cand: Candidate, query: Query) -> bool:
+        """The sentence holds the kind, or the next one opens with it (answer_types.AnswerKind.nearby):
+        "… förlängdes planen. Skälet är …", "… sänktes bidraget. Detta beror på …". Deeper in the
+        next sentence a cue word belongs to that sentence's own statement."""
+        return ANSWER_KINDS[kind].held_by(f"{cand.unit.text} {cand.following}", query.text)
 
     @staticmethod
     def _holds_role(cand: Candidate, roots: frozenset[str]) -> bool:

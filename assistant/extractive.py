@@ -23,11 +23,13 @@ _DEFINITION = re.compile(r"\b(avses|innebär|är en|är ett|means|is a)\b", re.I
 _MISSING_SV = {
     "name": "inget av underlagen nämner det frågan gäller i samma sammanhang",
     "value": "underlagen anger inget sådant värde",
+    "reason": "underlagen anger inget skäl",
     "coverage": "underlagen säger inget om det",
 }
 _MISSING_EN = {
     "name": "no document mentions what the question is about in that context",
     "value": "the documents state no such value",
+    "reason": "the documents give no reason",
     "coverage": "the documents say nothing about it",
 }
 

@@ -39,9 +39,10 @@ class QueryPart(BaseModel):
     # "Vad sa kulturministern om …?": the speaker's head word (question_words.speaker_head), which
     # the answering sentence, the one before it or its passage's title must name.
     speaker_terms: frozenset[str] = frozenset()
-    # "Vilka ledamöter …?", "Vem var ordförande …?": the role's root (its stem's first five
-    # letters, so "ledamot" and "ledamöter" and "styrelseordförande" share it), which the sentence
-    # naming the person must also name: a person named in another capacity is no answer.
+    # "Vilka ledamöter …?", "Vem var ordförande …?": the role's root (its stem less an
+    # inflection's letters, so "ledamot" and "ledamöter" share it and "styrelseordförande" holds
+    # it; query_analysis.role_root), which the sentence naming the person must also name: a
+    # person named in another capacity is no answer.
     role_roots: frozenset[str] = frozenset()
 
     @property

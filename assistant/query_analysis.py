@@ -44,6 +44,14 @@ def _roots_named(roots_by_word: dict[str, str], text: str) -> frozenset[str]:
     return frozenset(root for word, root in roots_by_word.items() if re.search(rf"\b{word}\b", text, re.I))
 
 
+def role_root(stem: str) -> str:
+    """What a sentence's word must contain to name the role: the stem less an inflection's
+    letters ("ledamot"/"ledamöter" -> "ledam", "kulturminist" -> "kulturminis"). A compound
+    role keeps its first part: "kulturminister" is not named by "kulturrådet" nor
+    "kulturchef" by "kulturnämnden", as a five-letter root ("kultu") would have it."""
+    return stem[: max(5, len(stem) - 2)]
+
+
 class QueryAnalyzer:
     """Builds the `Query` with the index's own analyzer and term statistics."""
 
@@ -222,9 +230,11 @@ class QueryAnalyzer:
         for start, end in excepted_spans(text):
             text = f"{text[:start]}{' ' * (end - start)}{text[end:]}"
         verb_roots = _roots_named(ROLE_VERB_ROOTS, text)
+        if SIGNING.search(text):  # "Vilken kulturminister skrev under …?": a signature names no role
+            return verb_roots
         if english:  # an English role noun is no Swedish stem: its Swedish role's root
             return verb_roots | _roots_named(ENGLISH_ROLE_ROOTS, text)
-        return verb_roots | frozenset(self.analyzer.stem(m.group().split()[-1].lower())[:5] for m in ROLE.finditer(text))
+        return verb_roots | frozenset(role_root(self.analyzer.stem(m.group().split()[-1].lower())) for m in ROLE.finditer(text))
 
     def _swedish_words(self, question: str) -> list[str]:
         """Class: an English question quoting the documents' own Swedish terms ("the 2019

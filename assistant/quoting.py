@@ -17,7 +17,12 @@ from ingest.analyzer import SwedishAnalyzer
 
 LONG_LIST = 8
 NUMBERED = re.compile(r"\d{1,2}\.\s")
-POINTS_BACK = re.compile(r"(Det innebär|Det betyder|Detta|Det här|Denna|Dessa|Därför|Dessutom|Därmed|Han|Hon|Hen|Beslutet)\b")
+# A sentence that opens by pointing back, at once ("Detta …", "Därför …") or within its opening
+# phrase ("Som en följd därav …", "Mot bakgrund av detta …", "Av dessa …"): it needs the one before.
+POINTS_BACK = re.compile(
+    r"(Det innebär|Det betyder|Detta|Det här|Denna|Dessa|Därför|Dessutom|Därmed|Han|Hon|Hen|Beslutet)\b|"
+    r"(?:[\wåäöÅÄÖ]+\s+){1,3}(?i:därav|detta|dessa|därför|därmed)\b"
+)
 
 # The prose sentences of the retrieved passages by (chunk id, position): their neighbours.
 ProseByPosition = dict[tuple[str, int], Candidate]

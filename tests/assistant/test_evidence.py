@@ -483,3 +483,69 @@ def test_an_english_role_noun_asks_for_the_holder_of_the_swedish_role():
     ]
     [support] = _supports("Who was the special investigator for the 2022–2023 review?", hits)
     assert support.best is not None and support.best.unit.text.startswith("Mats Svegfors")
+
+
+# --- a person in a role, a guest, a prize's winner ----------------------------------------------
+
+
+@pytest.mark.parametrize(("sentence", "supported"), [
+    ("Kulturministern Anna Berg tog emot rapporten om kulturplanen.", True),
+    # "kultur…" is no minister: a compound role keeps its first part.
+    ("Kulturrådets handläggare Anna Berg tog emot rapporten om kulturplanen.", False),
+])
+def test_a_compound_role_is_named_only_by_that_compound(sentence, supported):
+    """Class: "Vilken kulturminister …?", "Vem var kulturchef …?": a person named in another
+    capacity that merely shares the compound's first part is no answer."""
+    hits = [_hit("a", sentence, title="Rapport om kulturplanen")]
+    assert _supports("Vilken kulturminister tog emot rapporten om kulturplanen?", hits)[0].supported is supported
+
+
+@pytest.mark.parametrize(("question", "sentence", "supported"), [
+    ("Vilka var de två internationella gästerna på kulturparlamentet?",
+     "På kulturparlamentet möter vi två spännande internationella gäster.", False),
+    ("Vilka var de två internationella gästerna på kulturparlamentet?",
+     "Kulturparlamentets internationella gäster är Anna Berg och Per Ek.", True),
+    ("Vem fick kulturpriset på kulturparlamentet?",
+     "På kulturparlamentet delar vi ut kulturpriset och kulturpaletten.", False),
+    ("Vem fick kulturpriset på kulturparlamentet?",
+     "Kulturpriset på kulturparlamentet gick till Anna Berg.", True),
+])
+def test_a_guest_speaker_or_prize_winner_asked_for_must_be_named(question, sentence, supported):
+    """Class: who a guest, a speaker or a prize's winner was: a sentence telling that there are
+    guests or that the prize is handed out names no one."""
+    hits = [_hit("a", sentence, title="Kulturparlamentet")]
+    assert _supports(question, hits)[0].supported is supported
+
+
+def test_who_signed_needs_no_role_beside_the_signature():
+    """Class: "Vilken kulturminister skrev under …?": a signature names the signer, not the role."""
+    text = "Förordningen om kulturplanen träder i kraft den 1 januari 2015.\n\nPå regeringens vägnar\n\nANNA BERG"
+    (support,) = _supports("Vilken kulturminister skrev under förordningen om kulturplanen?", [_hit("a", text, title="Förordning")])
+    assert support.supported and "ANNA BERG" in support.best.unit.text
+
+
+# --- a reason ------------------------------------------------------------------------------------
+
+EXTENDED = "Kulturnämnden förlängde kulturplanen till och med 2020."
+
+
+@pytest.mark.parametrize(("text", "supported"), [
+    (EXTENDED, False),
+    (f"{EXTENDED} Planen gäller för hela Skåne.", False),
+    ("Kulturnämnden förlängde kulturplanen eftersom omställningen kräver tid för analys.", True),
+    (f"{EXTENDED} Skälet är att omställningen kräver tid för analys.", True),
+    ("Omställningen kräver tid för analys. Kulturnämnden förlängde därför kulturplanen.", True),
+])
+def test_a_why_question_is_answered_only_where_a_reason_is_told(text, supported):
+    """Class: "Varför …?": the answering sentence, or the opening of the next, tells a cause, a
+    purpose or a consequence; a sentence that only states the event is no answer."""
+    (support,) = _supports("Varför förlängde kulturnämnden kulturplanen?", [_hit("a", text, title="Kulturplanen")])
+    assert support.supported is supported
+    if not supported:
+        assert support.missing == "reason"
+
+
+def test_a_why_question_without_a_reason_abstains_saying_so():
+    hits = [_hit("a", f"{EXTENDED} Planen gäller för hela Skåne.", title="Kulturplanen")]
+    answer = _answerer().answer(_query("Varför förlängde kulturnämnden kulturplanen?"), hits)
+    assert answer.abstained and "underlagen anger inget skäl" in answer.answer.lower()

@@ -126,6 +126,17 @@ def test_a_sentence_that_points_back_brings_the_one_before_it():
     assert "fyra år" not in answer.answer
 
 
+@pytest.mark.parametrize("opening", ["Som en följd därav", "Mot bakgrund av detta"])
+def test_a_sentence_whose_opening_phrase_points_back_brings_the_one_before_it(opening):
+    """Class: the reason or the cause stated in the sentence before ("Som en följd därav föreslår
+    regeringen …"): quoted alone, the answer hides what "därav" refers to."""
+    hits = [_hit(0, "Musikstöd", "Planen gäller i fyra år. Statens insatser på musikområdet behöver reformeras. "
+                 f"{opening} föreslår regeringen att stödet till rikskonserterna avvecklas.")]
+    answer = _answerer().answer(_query("Vad föreslår regeringen om stödet till rikskonserterna?"), hits)
+    assert answer.answer.index("behöver reformeras") < answer.answer.index(opening)
+    assert "fyra år" not in answer.answer
+
+
 def test_a_date_question_is_answered_by_the_dated_sentence_about_it():
     hits = [
         _hit(0, "Betänkande SOU 2023:58", "Utredningen har arbetat sedan 2022 med en översyn av modellen och hela landet."),
@@ -293,6 +304,14 @@ def test_a_second_ask_gets_its_own_sentence_rather_than_the_first_asks():
     ("person", "Vem beslutar om statsbidraget?", False),
     # What someone said, told from what a text says.
     ("statement", "Vad sa kulturministern om rapporten?", True),
+    ("person", "Vilka var de två internationella gästerna på kulturparlamentet?", True),
+    ("person", "Vem fick Region Skånes kulturpris 2021?", True),
+    ("person", "Who won the culture prize in 2021?", True),
+    ("person", "Vem fick statsbidrag 2021?", False),
+    ("reason", "Varför förlängdes kulturplanen?", True),
+    ("reason", "Vad var skälet till förlängningen?", True),
+    ("reason", "Why did the committee follow up the model?", True),
+    ("reason", "När förlängdes kulturplanen?", False),
     ("statement", "Hur svarade ledamöterna på regionernas budskap?", True),
     ("statement", "Vad tyckte kommunerna om remissversionen?", True),
     ("statement", "What did the minister say about the report?", True),
