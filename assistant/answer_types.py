@@ -137,10 +137,12 @@ _DATE_HOLDS = re.compile(rf"\b({_DAY}|({_MONTHS}) \d{{4}}|\d{{4}}-\d{{2}}|(?<![:
 # "När beslutade …?", "Vilket datum fastställde …?", "When did …?": a date asked of a done event,
 # told by the verb after the asking phrase in the past tense (weak "-ade/-de/-te/-des", strong
 # "hölls", "antogs", "blev"); "When was it due to meet?" asks for a plan.
-_ASKS_PAST = re.compile(
-    r"\b(?:när|vilket år|vilket datum|vilken dag|sedan när|från när)\s+"
+_PRETERITE_VERB = (
     r"(?:\w+(?:ade|[^aen\W]de|dde|tte|[^\Ws]te)s?|\w*(?:hölls|höll|antogs|togs|tog|fick|blev|var|kom|gavs|gav|skrevs|"
-    r"skrev|beslöts|beslöt|gick|drogs|sköts))\b|"
+    r"skrev|beslöts|beslöt|gick|drogs|sköts))"
+)
+_ASKS_PAST = re.compile(
+    rf"\b(?:när|vilket år|vilket datum|vilken dag|sedan när|från när)\s+{_PRETERITE_VERB}\b|"
     r"\b(?:when|what year|which year|what date|which date|which day|on what date)\s+(?:did|was|were|had)\b(?!.*\b(?:due|planned|scheduled|expected|supposed|set)\s+to\b)",
     re.I,
 )
@@ -339,6 +341,12 @@ def names_person(text: str) -> bool:
     return bool(_PERSON_NAME.search(text))
 
 
+# A sentence telling what was done: a verb in the preterite ("gav", "beslutade", "hölls") or the
+# perfect ("har två delrapporteringar gjorts", "hade beslutat"); "inte" is no "-te" preterite.
+TOLD_AS_DONE = re.compile(
+    rf"\b(?!inte\b){_PRETERITE_VERB}\b|\b(?:har|hade)\s+(?:[\wåäö]+\s+){{0,2}}?[\wåäö]+(?:at|it|tt|rt|gt|ft)s?\b|\bhade\b",
+    re.I,
+)
 FUTURE_MARKER = re.compile(
     r"\b(?:ska|skall|kommer\s+(?:\w+\s+)?att|planeras|planerar|väntas|beräknas|avses|avser|senast|inför|nästa|kommande|"
     r"will|shall|planned|expected|next)\b",

@@ -30,7 +30,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Literal
 
-from assistant.answer_types import ANSWER_KINDS, FUTURE_MARKER, MEMBER_ROLE_ROOT, NEGATION, PARTY_MEMBER, ROLE, answers_with, names_person, list_holds_amounts, states_count
+from assistant.answer_types import ANSWER_KINDS, FUTURE_MARKER, MEMBER_ROLE_ROOT, TOLD_AS_DONE, NEGATION, PARTY_MEMBER, ROLE, answers_with, names_person, list_holds_amounts, states_count
 from assistant.query import Query, QueryPart
 from assistant.schema import ChunkMeta, RetrievedChunk
 from assistant.units import Unit, split_units
@@ -185,12 +185,15 @@ _MONTH_YEAR = re.compile(rf"\b(?P<month>{'|'.join(MONTHS)})\s+(?P<year>(?:19|20)
 def reports_past(cand: Candidate) -> bool:
     """Class: when something will happen (question_words.FUTURE_ASK). The sentence names years, all
     of them before its document's own date, and names no future or intent ("ska", "planeras",
-    "nästa"): it reports an earlier step, not the one still to come. A sentence naming no year,
-    or a document without a date of its own, is given the benefit of the doubt."""
+    "nästa"): it reports an earlier step, not the one still to come. A sentence naming no year is
+    given the benefit of the doubt; in a document without a date of its own, a sentence telling
+    what was done ("Styrelsen gav den 19 september 2018 kansliet i uppdrag …") reports the past."""
     own = cand.hit.meta.own_published
-    if not own or FUTURE_MARKER.search(cand.unit.text):
-        return False
     text = cand.unit.text
+    if FUTURE_MARKER.search(text):
+        return False
+    if not own:
+        return bool(TOLD_AS_DONE.search(text))
     # A day or month up to the document's own ("Stockholm i september 2023" in a report of
     # 2023-09) is past; a bare year only when earlier, since "hösten 2024" may still be to come.
     days = [iso for m in FULL_DATE.finditer(text) if (iso := as_iso(m))]

@@ -58,7 +58,7 @@ def excepted_spans(text: str) -> list[tuple[int, int]]:
 # den 7 juli 2022 att tillkalla en särskild utredare") answers another question.
 FUTURE_ASK = re.compile(
     r"\b(?:när|vilket år|vilket datum|when|what year)\b[^?]*?\b(?:ska|skall|kommer\s+(?:\w+\s+)?att|planerar|planeras|"
-    r"väntas|beräknas|avser|will|plans?\s+to|planned|expected)\b",
+    r"väntas|beräknas|avser|will|plans?\s+to|planned|expected|supposed\s+to|due\s+to|scheduled|set\s+to|going\s+to|intended)\b",
     re.I,
 )
 

@@ -183,6 +183,27 @@ def test_a_question_about_what_is_to_come_is_not_answered_by_an_earlier_step(sen
     assert _supports(FUTURE, hits)[0].supported is supported
 
 
+@pytest.mark.parametrize(("sentence", "supported"), [
+    ("Styrelsen gav den 19 september 2018 kansliet i uppdrag att utreda kulturplanen.", False),
+    ("Under arbetet har två rapporter gjorts till styrelsen om kulturplanen i maj 2019.", False),
+    ("Styrelsen ska besluta om kulturplanen den 1 mars 2024.", True),
+    ("Styrelsen beslutar om kulturplanen den 1 mars 2024.", True),
+])
+def test_in_an_undated_document_a_step_told_as_done_is_no_step_to_come(sentence, supported):
+    """Class: "När ska …?" over a document with no date of its own: a sentence in the preterite or
+    the perfect reports an earlier step; the present or a future may be the step asked about."""
+    hits = [_hit("a", sentence, title="Kulturplanen", published=None)]
+    assert _supports("När ska styrelsen besluta om kulturplanen?", hits)[0].supported is supported
+
+
+@pytest.mark.parametrize("question", [
+    "När ska styrelsen besluta om kulturplanen?", "When is the board supposed to decide on the plan?",
+    "When is the board due to decide on the plan?",
+])
+def test_a_question_about_what_is_to_come_is_read_as_such(question):
+    assert _query(question).parts[0].asks_future
+
+
 def test_a_question_about_the_past_takes_the_past_step():
     hits = [_hit("a", "Regeringen lade fram en proposition om kulturplanen i september 2023.", title="Kulturplanen",
                  published="2023-09-15")]
