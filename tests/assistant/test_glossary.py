@@ -34,3 +34,14 @@ def test_statute_language_gets_the_swedish_phrases_a_law_uses():
     swedish = swedish_equivalents("When did the act enter into force, and who signed it on behalf of the government?").split()
     assert {"träder", "kraft", "vägnar", "regeringen"} <= set(swedish)
     assert "kraft" in swedish_equivalents("When did the ordinances come into force?").split()
+
+
+def test_the_models_administrative_words_get_their_swedish_equivalents():
+    """Class: English questions naming the model's documents, steps and bodies ("survey",
+    "network", "final report", "committee on cultural affairs", "county council")."""
+    swedish = swedish_equivalents("When was the survey sent out, and when did the network meet about the final report?").split()
+    assert {"enkät", "nätverk", "slutrapport"} <= set(swedish)
+    assert "kulturutskottet" in swedish_equivalents("What did the Committee on Cultural Affairs propose?").split()
+    assert "landsting" in swedish_equivalents("Which county councils joined?").split()
+    # A word every body's text uses is not made a heavy Swedish term.
+    assert "styrelse" not in swedish_equivalents("What did the board decide?").split()
