@@ -170,6 +170,13 @@ REASON = re.compile(
     r"purposes?|aims?|reasons?|rationale|background|led\s+to|leads?\s+to|requires?|required|needs?|needed|based\s+on|according\s+to)\b",
     re.I,
 )
+# The REASON cues that introduce a consequence ("… och därför förmedlas medlen …", "Som en följd
+# därav …"): what follows them is the effect, so they tell why only of an event named after them.
+CONSEQUENCE = re.compile(
+    r"\b(?:därför|därav|därmed|följd\w*|leder\s+till|ledde\s+till|lett\s+till|leda\s+till|så\s+att|therefore|thus|hence|"
+    r"as\s+a\s+result|led\s+to|leads?\s+to)\b",
+    re.I,
+)
 ANSWER_KINDS: dict[str, AnswerKind] = {
     # "När …?" is answered by a year as well as by a day.
     "date": AnswerKind(

@@ -30,7 +30,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Literal
 
-from assistant.answer_types import ANSWER_KINDS, FUTURE_MARKER, MEMBER_ROLE_ROOT, TOLD_AS_DONE, NEGATION, PARTY_MEMBER, ROLE, answers_with, names_person, list_holds_amounts, states_count
+from assistant.answer_types import ANSWER_KINDS, CONSEQUENCE, FUTURE_MARKER, MEMBER_ROLE_ROOT, TOLD_AS_DONE, NEGATION, PARTY_MEMBER, ROLE, answers_with, names_person, list_holds_amounts, states_count
 from assistant.query import Query, QueryPart
 from assistant.schema import ChunkMeta, RetrievedChunk
 from assistant.units import Unit, split_units
@@ -318,7 +318,7 @@ class EvidenceModel:
             ) or not all(ANSWER_KINDS[k].held_by(cand.unit.text, query.text) for k in part.conditions if not ANSWER_KINDS[k].nearby):
                 missing = "value" if missing == "name" else missing
                 continue
-            if not all(self._held_nearby(k, cand, query) for k in part.conditions if ANSWER_KINDS[k].nearby):
+            if not all(self._held_nearby(k, cand, query, part) for k in part.conditions if ANSWER_KINDS[k].nearby):
                 missing = "reason" if missing == "name" else missing
                 continue
             coverage = self._coverage(part.answer_terms, total, cand.terms, cand.window - cand.terms, query.unindexed_terms)
@@ -331,12 +331,21 @@ class EvidenceModel:
             return PartSupport(part, best, best_key[1], "coverage")
         return PartSupport(part, best, best_key[1], "")
 
-    @staticmethod
-    def _held_nearby(kind: str, cand: Candidate, query: Query) -> bool:
+    def _held_nearby(self, kind: str, cand: Candidate, query: Query, part: QueryPart) -> bool:
         """The sentence holds the kind, or the next one opens with it (answer_types.AnswerKind.nearby):
-        "… förlängdes planen. Skälet är …", "… sänktes bidraget. Detta beror på …". Deeper in the
-        next sentence a cue word belongs to that sentence's own statement."""
-        return ANSWER_KINDS[kind].held_by(f"{cand.unit.text} {cand.following}", query.text)
+        "… förlängdes planen. Skälet är …", "… sänktes bidraget. Detta beror på …". A cue that
+        introduces a consequence (answer_types.CONSEQUENCE) tells why only of what follows it:
+        "Stockholm har inte gått med och därför förmedlas medlen via NFH" says what Stockholm's
+        absence causes, not why Stockholm is absent."""
+        text = f"{cand.unit.text} {cand.following}"
+        asked = part.answer_terms.keys()
+        for match in ANSWER_KINDS[kind].holds.finditer(text):
+            if not CONSEQUENCE.fullmatch(match.group()):
+                return True
+            after = self.analyzer.term_set(text[match.end():])
+            if any(mentions(after, term) for term in asked):
+                return True
+        return False
 
     @staticmethod
     def _holds_role(cand: Candidate, roots: frozenset[str]) -> bool:

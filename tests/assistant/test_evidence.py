@@ -566,6 +566,18 @@ def test_a_why_question_is_answered_only_where_a_reason_is_told(text, supported)
         assert support.missing == "reason"
 
 
+@pytest.mark.parametrize(("text", "supported"), [
+    # What the event causes is no reason for it.
+    ("Kulturnämnden förlängde kulturplanen och därför förmedlas medlen via Kulturrådet.", False),
+    ("Omställningen kräver tid för analys och därför förlängde kulturnämnden kulturplanen.", True),
+])
+def test_a_consequence_tells_why_only_of_the_event_named_after_it(text, supported):
+    """Class: "Varför …?" near a sentence telling a consequence ("X och därför Y"): it tells why
+    Y happened, so it answers only when Y is the asked event."""
+    (support,) = _supports("Varför förlängde kulturnämnden kulturplanen?", [_hit("a", text, title="Kulturplanen")])
+    assert support.supported is supported
+
+
 def test_a_why_question_without_a_reason_abstains_saying_so():
     hits = [_hit("a", f"{EXTENDED} Planen gäller för hela Skåne.", title="Kulturplanen")]
     answer = _answerer().answer(_query("Varför förlängde kulturnämnden kulturplanen?"), hits)
