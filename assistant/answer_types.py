@@ -72,8 +72,8 @@ class AnswerKind:
 # Roles a person holds, as a question names them.
 _ROLE = (r"(?:ordförande\w*|vice\s+ordförande|moderator\w*|generaldirektör\w*|\w*chef(?:en|er|erna)?|utredare\w*|"
          r"ledamot\w*|ledamöter\w*|justerare\w*|sekreterare\w*|\w*minister\w*|regionråd\w*|kommunalråd\w*|"
-         r"gäst(?:en|er|erna)?|talare(?:n|na)?|föreläsare(?:n|na)?|pristagare(?:n|na)?|"
-         r"chair\w*|director\w*|ministers?|investigators?|secretar(?:y|ies)|guests?|speakers?)\b")
+         r"gäst(?:en|er|erna)?|talare(?:n|na)?|föreläsare(?:n|na)?|pristagare(?:n|na)?|forskare(?:n|na)?|expert(?:en|er|erna)?|"
+         r"chair\w*|director\w*|ministers?|investigators?|secretar(?:y|ies)|guests?|speakers?|researchers?|experts?)\b")
 ROLE = re.compile(rf"\b{_ROLE}", re.I)
 # Class: who the members of a body are, read from a list that marks each elected member by party
 # ("Isabella Hökmark (M)", "Michael Sjöö (S)"), as signature blocks and attendance lists of

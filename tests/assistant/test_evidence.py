@@ -530,10 +530,14 @@ def test_a_compound_role_is_named_only_by_that_compound(sentence, supported):
      "På kulturparlamentet delar vi ut kulturpriset och kulturpaletten.", False),
     ("Vem fick kulturpriset på kulturparlamentet?",
      "Kulturpriset på kulturparlamentet gick till Anna Berg.", True),
+    ("Vilka forskare gjorde studien om kulturparlamentet?",
+     "Forskare vid högskolan har gjort studien om kulturparlamentet.", False),
+    ("Vilka experter ingick i utredningen om kulturparlamentet?",
+     "Som experter i utredningen om kulturparlamentet förordnades Anna Berg och Per Ek.", True),
 ])
 def test_a_guest_speaker_or_prize_winner_asked_for_must_be_named(question, sentence, supported):
-    """Class: who a guest, a speaker or a prize's winner was: a sentence telling that there are
-    guests or that the prize is handed out names no one."""
+    """Class: who a guest, a speaker, a researcher, an expert or a prize's winner was: a sentence
+    telling that there are guests or researchers, or that the prize is handed out, names no one."""
     hits = [_hit("a", sentence, title="Kulturparlamentet")]
     assert _supports(question, hits)[0].supported is supported
 
