@@ -6,7 +6,9 @@ error, because vectors from two models are not comparable and would rank as garb
 
 from __future__ import annotations
 
-from typing import Any
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import chromadb
 from chromadb.config import Settings as ChromaSettings
@@ -71,6 +73,23 @@ def make_client(settings: Settings) -> chromadb.ClientAPI:
         ) from exc
 
 
+_T = TypeVar("_T")
+
+
+def retry_when_locked(call: Callable[[], _T], attempts: int = 5) -> _T:
+    """Chroma's embedded SQLite answers "database is locked" while another client of the same
+    files (a second open of the index in one process, the ingest worker) is mid-write; the lock
+    is released within moments, so the call is retried with a short back-off before failing."""
+    for attempt in range(attempts):
+        try:
+            return call()
+        except chromadb.errors.InternalError as error:
+            if "database is locked" not in str(error) or attempt == attempts - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
 def open_vector_store(
     settings: Settings, embedder_name: str, dimension: int, create: bool = True
 ) -> UpsertingChromaVectorStore | None:
@@ -94,7 +113,7 @@ def open_vector_store(
     # (parallel inserts order the graph differently); searching wide enough makes it exact here,
     # so the same corpus gives the same answers. ef_search is the one HNSW setting that may change.
     if ((collection.configuration or {}).get("hnsw") or {}).get("ef_search") != settings.dense_search_ef:
-        collection.modify(configuration={"hnsw": {"ef_search": settings.dense_search_ef}})
+        retry_when_locked(lambda: collection.modify(configuration={"hnsw": {"ef_search": settings.dense_search_ef}}))
     stored_name = (collection.metadata or {}).get("embedder")
     stored_dim = (collection.metadata or {}).get("dimension")
     if stored_name and (stored_name != embedder_name or stored_dim != dimension):

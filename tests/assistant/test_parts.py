@@ -105,7 +105,7 @@ def test_each_coordinated_ask_asks_for_its_own_kind_of_answer():
     assert "date" in query.shape_kinds
     when, why = query.parts
     assert when.shape_kinds == ("date", "past_event") and when.required_shapes  # "infördes": a done event
-    assert why.shape_kinds == () and not why.required_shapes  # "varför" asks for no date
+    assert why.shape_kinds == ("reason",) and not why.required_shapes  # "varför" asks for a reason, no date
 
 
 def test_a_comma_och_ungefar_clause_is_a_part_with_the_first_clauses_names_as_context():
