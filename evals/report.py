@@ -78,10 +78,11 @@ some were read). Treat the gap between the two tables as a lower bound on overfi
 def _probes_section(probes: dict[str, dict] | None) -> str:
     if not probes:
         return ""
+    count = next(iter(probes.values())).get("questions", "The")
     return f"""
 ## Probe questions (`evals/probe_questions.jsonl`, all; a second dev set)
 
-430 questions (104 unanswerable) written on 2026-12-04 to 2026-12-07 by nine separate helper sessions that saw
+{count} questions written on 2026-12-04 to 2026-12-08 by eleven separate helper sessions that saw
 only the corpus, never this code or the gold set: near-corpus unanswerable questions, hard
 answerable ones (two-part, periods, counts, shares, colloquial, follow-ups, English). They were
 read question by question to find classes of failure, so they are dev data, not a test.
