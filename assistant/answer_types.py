@@ -157,24 +157,24 @@ _ASKS_REFERENCE = re.compile(
     r"\b(diarienummer|diarienumret|diarienr|dnr|ärendenummer|uppdragsnummer|reference numbers?|case numbers?|"
     r"file numbers?|registration numbers?|assignment numbers?|diary numbers?)\b", re.I,
 )
+# The cues that introduce a consequence ("… och därför förmedlas medlen …", "Som en följd
+# därav …"): what follows them is the effect, so they tell why only of an event named after them.
+_CONSEQUENCE_CUES = (
+    r"därför|därav|därmed|följd\w*|leder\s+till|ledde\s+till|lett\s+till|leda\s+till|så\s+att|therefore|thus|hence|"
+    r"as\s+a\s+result|led\s+to|leads?\s+to"
+)
+CONSEQUENCE = re.compile(rf"\b(?:{_CONSEQUENCE_CUES})\b", re.I)
 # How documents tell a cause, a purpose or a consequence: connectives ("eftersom", "därför", "för
 # att", "som en följd därav", "mot bakgrund av"), the nouns naming one ("skälet", "syftet",
 # "bakgrunden är", "behovet av"), the verbs of need and effect ("kräver", "leder till",
 # "riskerar", "förutsätter") and the grounds of a decision ("utifrån styrelsens kriterier",
 # "enligt regeringsformen"). A sentence with none of them states what happened, not why.
 REASON = re.compile(
-    r"\b(?:eftersom|därför|därav|därmed|för\s+att|syfte\w*|syftar|avsikt\w*|anledning\w*|skäl(?:et|en)?|orsak\w*|motiv\w*|"
-    r"bakgrund\w*|beror|berodde|berott|på\s+grund\s+av|p\.?g\.?a|följd\w*|följer\s+av|med\s+tanke\s+på|med\s+hänsyn\s+till|"
-    r"behov\w*|behöver|behövs|behövde|kräver|krävs|krävde|krävt|leder\s+till|ledde\s+till|lett\s+till|leda\s+till|riskera\w*|"
-    r"så\s+att|förutsätt\w*|utifrån|enligt|baserat\s+på|grundat\s+på|på\s+grundval\s+av|med\s+stöd\s+av|because|since|due\s+to|owing\s+to|as\s+a\s+result|therefore|thus|hence|in\s+order\s+to|so\s+that|"
-    r"purposes?|aims?|reasons?|rationale|background|led\s+to|leads?\s+to|requires?|required|needs?|needed|based\s+on|according\s+to)\b",
-    re.I,
-)
-# The REASON cues that introduce a consequence ("… och därför förmedlas medlen …", "Som en följd
-# därav …"): what follows them is the effect, so they tell why only of an event named after them.
-CONSEQUENCE = re.compile(
-    r"\b(?:därför|därav|därmed|följd\w*|leder\s+till|ledde\s+till|lett\s+till|leda\s+till|så\s+att|therefore|thus|hence|"
-    r"as\s+a\s+result|led\s+to|leads?\s+to)\b",
+    r"\b(?:eftersom|för\s+att|syfte\w*|syftar|avsikt\w*|anledning\w*|skäl(?:et|en)?|orsak\w*|motiv\w*|"
+    r"bakgrund\w*|beror|berodde|berott|på\s+grund\s+av|p\.?g\.?a|följer\s+av|med\s+tanke\s+på|med\s+hänsyn\s+till|"
+    r"behov\w*|behöver|behövs|behövde|kräver|krävs|krävde|krävt|riskera\w*|"
+    r"förutsätt\w*|utifrån|enligt|baserat\s+på|grundat\s+på|på\s+grundval\s+av|med\s+stöd\s+av|because|since|due\s+to|owing\s+to|in\s+order\s+to|so\s+that|"
+    rf"purposes?|aims?|reasons?|rationale|background|requires?|required|needs?|needed|based\s+on|according\s+to|{_CONSEQUENCE_CUES})\b",
     re.I,
 )
 ANSWER_KINDS: dict[str, AnswerKind] = {

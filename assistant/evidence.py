@@ -34,7 +34,7 @@ from assistant.answer_types import ANSWER_KINDS, CONSEQUENCE, FUTURE_MARKER, MEM
 from assistant.query import Query, QueryPart
 from assistant.schema import ChunkMeta, RetrievedChunk
 from assistant.units import Unit, split_units
-from ingest.analyzer import SwedishAnalyzer
+from ingest.analyzer import SwedishAnalyzer, inflection_root
 from ingest.dates import FULL_DATE, MONTHS, as_iso, spelled
 
 # How far into the next sentence a connective still links it to the one before ("Detta beror
@@ -74,7 +74,7 @@ class PartSupport:
 
 def mentions(terms: AbstractSet[str], term: str) -> bool:
     """`term` or an inflection of it ("begärd" ~ "begär", "tilldelning" ~ "tilldelningen")."""
-    prefix = term[: max(5, len(term) - 2)]
+    prefix = inflection_root(term)
     return any(t.startswith(prefix) for t in terms)
 
 
@@ -318,7 +318,7 @@ class EvidenceModel:
             ) or not all(ANSWER_KINDS[k].held_by(cand.unit.text, query.text) for k in part.conditions if not ANSWER_KINDS[k].nearby):
                 missing = "value" if missing == "name" else missing
                 continue
-            if not all(self._held_nearby(k, cand, query, part) for k in part.conditions if ANSWER_KINDS[k].nearby):
+            if not all(self._held_nearby(k, cand, part) for k in part.conditions if ANSWER_KINDS[k].nearby):
                 missing = "reason" if missing == "name" else missing
                 continue
             coverage = self._coverage(part.answer_terms, total, cand.terms, cand.window - cand.terms, query.unindexed_terms)
@@ -331,7 +331,7 @@ class EvidenceModel:
             return PartSupport(part, best, best_key[1], "coverage")
         return PartSupport(part, best, best_key[1], "")
 
-    def _held_nearby(self, kind: str, cand: Candidate, query: Query, part: QueryPart) -> bool:
+    def _held_nearby(self, kind: str, cand: Candidate, part: QueryPart) -> bool:
         """The sentence holds the kind, or the next one opens with it (answer_types.AnswerKind.nearby):
         "… förlängdes planen. Skälet är …", "… sänktes bidraget. Detta beror på …". A cue that
         introduces a consequence (answer_types.CONSEQUENCE) tells why only of what follows it:

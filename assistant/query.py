@@ -41,7 +41,7 @@ class QueryPart(BaseModel):
     speaker_terms: frozenset[str] = frozenset()
     # "Vilka ledamöter …?", "Vem var ordförande …?": the role's root (its stem less an
     # inflection's letters, so "ledamot" and "ledamöter" share it and "styrelseordförande" holds
-    # it; query_analysis.role_root), which the sentence naming the person must also name: a
+    # it; ingest.analyzer.inflection_root), which the sentence naming the person must also name: a
     # person named in another capacity is no answer.
     role_roots: frozenset[str] = frozenset()
 

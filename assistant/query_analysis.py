@@ -21,7 +21,7 @@ from assistant.query_rules import (
     ROLE_VERB_ROOTS, TIME_QUESTION, answer_kinds, day_month, only_excepted, title_word, with_repeated_asks,
 )
 from assistant.wording_question import wording_question
-from ingest.analyzer import SwedishAnalyzer
+from ingest.analyzer import SwedishAnalyzer, inflection_root
 from ingest.dates import MONTHS
 
 _SFS_NUMBER = re.compile(r"\b\d{4}:\d+\b")
@@ -42,14 +42,6 @@ _ITEM_PARAGRAPH = re.compile(r"§\s?(\d{1,3})\b")
 def _roots_named(roots_by_word: dict[str, str], text: str) -> frozenset[str]:
     """The role roots of the table's words that `text` uses as whole words."""
     return frozenset(root for word, root in roots_by_word.items() if re.search(rf"\b{word}\b", text, re.I))
-
-
-def role_root(stem: str) -> str:
-    """What a sentence's word must contain to name the role: the stem less an inflection's
-    letters ("ledamot"/"ledamöter" -> "ledam", "kulturminist" -> "kulturminis"). A compound
-    role keeps its first part: "kulturminister" is not named by "kulturrådet" nor
-    "kulturchef" by "kulturnämnden", as a five-letter root ("kultu") would have it."""
-    return stem[: max(5, len(stem) - 2)]
 
 
 class QueryAnalyzer:
@@ -234,7 +226,10 @@ class QueryAnalyzer:
             return verb_roots
         if english:  # an English role noun is no Swedish stem: its Swedish role's root
             return verb_roots | _roots_named(ENGLISH_ROLE_ROOTS, text)
-        return verb_roots | frozenset(role_root(self.analyzer.stem(m.group().split()[-1].lower())) for m in ROLE.finditer(text))
+        # The role's inflection root, which a sentence's word must contain: a compound role keeps
+        # its first part, so "kulturminister" is not named by "kulturrådet" (a five-letter root
+        # "kultu" would be).
+        return verb_roots | frozenset(inflection_root(self.analyzer.stem(m.group().split()[-1].lower())) for m in ROLE.finditer(text))
 
     def _swedish_words(self, question: str) -> list[str]:
         """Class: an English question quoting the documents' own Swedish terms ("the 2019

@@ -54,6 +54,13 @@ def english_stem(word: str) -> str:
     return _stemmer("english").stemWord(word)
 
 
+def inflection_root(term: str) -> str:
+    """A stem less the letters an inflection may change ("ledamot"/"ledamöter" -> "ledam",
+    "tilldelning"/"tilldelningen" -> "tilldelni"), never shorter than five letters, so that a
+    compound keeps its first part ("kulturminist" -> "kulturminis", not "kultu")."""
+    return term[: max(5, len(term) - 2)]
+
+
 def swedish_stem(word: str) -> str:
     """The index's stem of a lowercased word: Snowball Swedish, with neuter plurals in "-ena"."""
     stemmer = _stemmer("swedish")
